@@ -1,0 +1,64 @@
+import Fluent
+import FluentSQLiteDriver
+import Foundation
+import SQLKit
+
+/// Runs the statements of bulk paths (roster import, export) with positional binds, without a
+/// Fluent model per row. On SQLite the values go straight to sqlite-nio as text (no `Encodable`
+/// round trip per value, which dominated a million-row import); on PostgreSQL through SQLKit.
+struct BulkSQL: Sendable {
+    enum Value: Sendable {
+        case text(String)
+        case uuid(UUID)
+        case null
+    }
+
+    let database: any Database
+    let kind: SQLDialectKind
+
+    init(_ database: any Database) {
+        self.database = database
+        self.kind = SQLDialectKind(database.sql)
+    }
+
+    /// The most binds one statement may carry on both engines (SQLite ≥ 3.32: 32,766;
+    /// PostgreSQL: 65,535).
+    static let maxBinds = 30_000
+
+    /// Runs `sql`, whose placeholders are written `?`, and returns the rows as text columns.
+    @discardableResult
+    func run(_ sql: String, _ binds: [Value], columns: [String] = []) async throws -> [[String?]] {
+        switch kind {
+        case .sqlite:
+            guard let sqlite = database as? any SQLiteDatabase else { fatalError("SQLite database expected") }
+            let data: [SQLiteData] = binds.map {
+                switch $0 {
+                case .text(let text): .text(text)
+                case .uuid(let uuid): .text(uuid.uuidString)
+                case .null: .null
+                }
+            }
+            let rows = try await sqlite.query(sql, data)
+            return rows.map { row in columns.map { row.column($0)?.string } }
+        case .postgres:
+            var query = SQLQueryString("")
+            var bindIndex = 0
+            for part in sql.split(separator: "?", omittingEmptySubsequences: false).enumerated() {
+                if part.offset > 0 {
+                    switch binds[bindIndex] {
+                    case .text(let text): query.appendInterpolation(bind: text)
+                    case .uuid(let uuid): query.appendInterpolation(bind: uuid)
+                    case .null: query.appendInterpolation(bind: String?.none)
+                    }
+                    bindIndex += 1
+                }
+                query.appendLiteral(String(part.element))
+            }
+            let rows = try await database.sql.raw(query).all()
+            return try rows.map { row in try columns.map { try row.decodeNil(column: $0) ? nil : row.decode(column: $0, as: String.self) } }
+        }
+    }
+
+    /// `"name"`: a quoted identifier, valid on both engines.
+    static func quote(_ identifier: String) -> String { "\"" + identifier + "\"" }
+}

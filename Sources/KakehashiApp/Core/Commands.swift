@@ -1,0 +1,72 @@
+import Fluent
+import Foundation
+import Logging
+import OneRoster
+import Vapor
+
+/// What the command line runs, so the `kakehashi` target needs neither Vapor nor Fluent (whose
+/// console types would clash with swift-argument-parser's).
+public enum Commands {
+    /// Logging to standard error at `level` (a swift-log level name).
+    public static func bootstrapLogging(level: String) {
+        let level = Logger.Level(rawValue: level) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+
+    /// Runs the HTTP server until SIGINT or SIGTERM, then shuts down gracefully.
+    public static func serve(settings: Settings, demo: Bool) async throws {
+        let app = try await Application.makeKakehashi(
+            settings: settings,
+            arguments: ["kakehashi", "serve", "--hostname", settings.hostname, "--port", String(settings.port)])
+        do {
+            if demo, let summary = try await DemoSeeder.seedIfEmpty(app) {
+                app.logger.notice("demo city imported", metadata: [
+                    "tenant": .string(summary.tenant),
+                    "users": .string(String(summary.counts["users"]?.created ?? 0)),
+                ])
+            }
+            app.logger.notice("Kakehashi listening", metadata: [
+                "url": .string("http://\(settings.hostname):\(settings.port)/"),
+                "database": .string(settings.databaseDescription),
+            ])
+            try await app.execute()
+            try await app.asyncShutdown()
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+    }
+
+    public static func migrate(settings: Settings) async throws {
+        try await Application.withKakehashi(settings: settings) { _ in }
+    }
+
+    /// Imports a package; a refusal comes back as `.failure` with its summary.
+    public static func importRoster(_ package: RosterPackage, tenant: String, options: RosterImporter.Options, settings: Settings) async throws
+        -> Result<RosterImportSummary, RosterImportRejected>
+    {
+        try await Application.withKakehashi(settings: settings) { app in
+            do {
+                return .success(try await RosterImporter(database: app.db, logger: app.logger).importPackage(package, tenantCode: tenant, options: options))
+            } catch let rejected as RosterImportRejected {
+                return .failure(rejected)
+            }
+        }
+    }
+
+    public static func exportRoster(tenant: String, profile: Profile, settings: Settings) async throws -> (PackageBuilder, RosterExporter.Summary) {
+        try await Application.withKakehashi(settings: settings) { app in
+            try await RosterExporter(database: app.db).export(tenantCode: tenant, profile: profile)
+        }
+    }
+
+    public static func importHistory(tenant: String?, limit: Int, settings: Settings) async throws -> [String] {
+        try await Application.withKakehashi(settings: settings) { app in
+            try await RosterHistory(database: app.db).lines(tenantCode: tenant, limit: limit)
+        }
+    }
+}

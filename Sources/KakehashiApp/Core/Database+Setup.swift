@@ -1,0 +1,35 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import Vapor
+
+extension Application {
+    /// Connects Fluent to PostgreSQL when a URL is configured, otherwise to the SQLite file in
+    /// the data folder (created on first run, WAL journal so readers never wait for a writer).
+    func useDatabase(_ settings: Settings) throws {
+        if let url = settings.databaseURL {
+            var configuration = try SQLPostgresConfiguration(url: url)
+            if !url.contains("sslmode") {
+                configuration.coreConfiguration.tls = .disable
+            }
+            databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: 4), as: .psql)
+        } else {
+            try FileManager.default.createDirectory(at: settings.dataDirectory, withIntermediateDirectories: true)
+            databases.use(
+                .sqlite(.file(settings.sqliteFile.path), connectionPoolTimeout: .seconds(120), sqlLogLevel: .trace),
+                as: .sqlite)
+        }
+    }
+
+    /// Per-database settings applied at start-up: on SQLite the WAL journal (kept in the file),
+    /// a busy timeout so a second process (an import beside a running server) waits instead of
+    /// failing, and foreign keys.
+    func prepareDatabase() async throws {
+        let sql = db.sql
+        guard SQLDialectKind(sql) == .sqlite else { return }
+        try await sql.raw("PRAGMA journal_mode=WAL").run()
+        try await sql.raw("PRAGMA busy_timeout=30000").run()
+        try await sql.raw("PRAGMA synchronous=NORMAL").run()
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+
+/// Runtime configuration, read from the environment (and overridden by command-line flags).
+/// docs/OPERATIONS.md lists every variable.
+public struct Settings: Sendable {
+    /// Folder for the SQLite database and other local state (`KAKEHASHI_DATA_DIR`).
+    public var dataDirectory: URL
+    /// `postgres://…` to use PostgreSQL instead of the embedded SQLite (`KAKEHASHI_DATABASE_URL`).
+    public var databaseURL: String?
+    public var hostname: String
+    public var port: Int
+    /// Share of active users a bulk import may deactivate without `--allow-shrink` (`KAKEHASHI_SHRINK_LIMIT`, percent).
+    public var shrinkLimitPercent: Double
+    /// Log level (`KAKEHASHI_LOG_LEVEL`: trace, debug, info, notice, warning, error).
+    public var logLevel: String
+
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        let dataDir = environment["KAKEHASHI_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./kakehashi-data"
+        dataDirectory = URL(fileURLWithPath: dataDir, isDirectory: true).standardizedFileURL
+        databaseURL = environment["KAKEHASHI_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        hostname = environment["KAKEHASHI_HOST"] ?? "127.0.0.1"
+        port = environment["KAKEHASHI_PORT"].flatMap(Int.init) ?? 8080
+        shrinkLimitPercent = environment["KAKEHASHI_SHRINK_LIMIT"].flatMap(Double.init) ?? 10
+        logLevel = environment["KAKEHASHI_LOG_LEVEL"] ?? "info"
+    }
+
+    /// The SQLite file used when no database URL is set.
+    public var sqliteFile: URL { dataDirectory.appendingPathComponent("kakehashi.sqlite") }
+
+    /// A description of the database that never contains a password.
+    public var databaseDescription: String {
+        guard let databaseURL, var components = URLComponents(string: databaseURL) else {
+            return "sqlite:\(sqliteFile.path)"
+        }
+        if components.password != nil { components.password = "***" }
+        return components.string ?? "postgres"
+    }
+}

@@ -1,0 +1,11 @@
+import Fluent
+import Vapor
+
+extension Application {
+    /// Every migration, in the order it shipped. Never edit a shipped migration: add a new one.
+    static let migrationList: [any Migration] = [
+        CreateTenant(),
+        CreateRosterTables(),
+        CreateRosterImport(),
+    ]
+}

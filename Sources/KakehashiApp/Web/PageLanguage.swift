@@ -1,0 +1,21 @@
+import Vapor
+
+/// Japanese first; `?lang=en` (or a `lang` cookie set by the switch) shows English.
+enum PageLanguage: String, Sendable {
+    case ja
+    case en
+
+    init(_ request: Request) {
+        if let query = request.query[String.self, at: "lang"], let language = PageLanguage(rawValue: query) {
+            self = language
+        } else if let cookie = request.cookies["lang"]?.string, let language = PageLanguage(rawValue: cookie) {
+            self = language
+        } else {
+            self = .ja
+        }
+    }
+
+    func text(_ ja: String, _ en: String) -> String { self == .ja ? ja : en }
+
+    var other: PageLanguage { self == .ja ? .en : .ja }
+}

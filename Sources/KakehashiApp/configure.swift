@@ -1,0 +1,24 @@
+import Fluent
+import Vapor
+
+/// Sets up the application: database, migrations, middleware and routes.
+public func configure(_ app: Application, settings: Settings) async throws {
+    try app.useDatabase(settings)
+    app.migrations.add(Application.migrationList)
+    try await app.prepareDatabase()
+    app.storage[SettingsKey.self] = settings
+    app.middleware = Middlewares()
+    app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(ErrorMiddleware.default(environment: app.environment))
+    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+    try routes(app)
+}
+
+struct SettingsKey: StorageKey {
+    typealias Value = Settings
+}
+
+extension Application {
+    /// The settings the application was configured with.
+    public var settings: Settings { storage[SettingsKey.self] ?? Settings() }
+}
