@@ -9,7 +9,9 @@ final class ImportSession {
     struct Stored {
         var hash: String
         var active: Bool
-        var dateLastModified: String
+        /// The dateLastModified a delta gave this record; nil when a bulk file wrote it last (a
+        /// bulk row carries no date, and the import's own time says nothing about the source's).
+        var sourceModified: String?
     }
 
     private let sql: BulkSQL
@@ -20,7 +22,7 @@ final class ImportSession {
     private var stored: [RosterFile: [String: Stored]] = [:]
     private var orgTypes: [String: String] = [:]
     private var counts: [RosterFile: RosterImportSummary.Counts] = [:]
-    private var pending: [(record: RosterRecord, status: String, modified: String, hash: String)] = []
+    private var pending: [(record: RosterRecord, status: String, modified: String, source: String?, hash: String)] = []
     private var pendingBinds = 0
     private var seen: Set<String> = []
     private var written = 0
@@ -38,12 +40,12 @@ final class ImportSession {
         self.now = RosterDate.timestamp(Date())
         for table in RosterTable.all {
             let rows = try await sql.run(
-                "SELECT \"sourced_id\", \"status\", \"date_last_modified\", \"content_hash\" FROM \(BulkSQL.quote(table.name)) WHERE \"tenant_id\" = ?",
-                [.uuid(tenantID)], columns: ["sourced_id", "status", "date_last_modified", "content_hash"])
+                "SELECT \"sourced_id\", \"status\", \"source_date_last_modified\", \"content_hash\" FROM \(BulkSQL.quote(table.name)) WHERE \"tenant_id\" = ?",
+                [.uuid(tenantID)], columns: ["sourced_id", "status", "source_date_last_modified", "content_hash"])
             var map: [String: Stored] = [:]
             map.reserveCapacity(rows.count)
             for row in rows {
-                map[row[0] ?? ""] = Stored(hash: row[3] ?? "", active: row[1] == "active", dateLastModified: row[2] ?? "")
+                map[row[0] ?? ""] = Stored(hash: row[3] ?? "", active: row[1] == "active", sourceModified: row[2])
             }
             stored[table.file] = map
         }
@@ -118,13 +120,13 @@ final class ImportSession {
             } else {
                 counts[file]!.created += 1
             }
-            try await enqueue(record, status: "active", modified: now, hash: hash)
+            try await enqueue(record, status: "active", modified: now, source: nil, hash: hash)
         } else {
             // Delta: status and dateLastModified come with the row.
             let modified = RosterDate.normalized(record.dateLastModified)
             let deleting = record.status == "tobedeleted"
             if let previous {
-                if modified < previous.dateLastModified {
+                if let sourceModified = previous.sourceModified, modified < sourceModified {
                     counts[file]!.stale += 1
                     return
                 }
@@ -143,14 +145,14 @@ final class ImportSession {
             } else {
                 counts[file]!.created += 1
             }
-            try await enqueue(record, status: record.status, modified: modified, hash: hash)
+            try await enqueue(record, status: record.status, modified: modified, source: modified, hash: hash)
         }
     }
 
-    private func enqueue(_ record: RosterRecord, status: String, modified: String, hash: String) async throws {
-        pending.append((record, status, modified, hash))
-        pendingBinds += record.values.count + 3
-        if pendingBinds + record.values.count + 3 > BulkSQL.maxBinds { try await flush(record.file) }
+    private func enqueue(_ record: RosterRecord, status: String, modified: String, source: String?, hash: String) async throws {
+        pending.append((record, status, modified, source, hash))
+        pendingBinds += record.values.count + 4
+        if pendingBinds + record.values.count + 4 > BulkSQL.maxBinds { try await flush(record.file) }
     }
 
     /// Writes the waiting rows with one multi-row upsert.
@@ -158,7 +160,7 @@ final class ImportSession {
         guard !pending.isEmpty else { return }
         let table = RosterTable.for(file)
         let dataColumns = table.dataColumns.map(\.database)
-        let allColumns = ["id", "tenant_id", "sourced_id", "status", "date_last_modified"] + dataColumns + ["extensions", "content_hash"]
+        let allColumns = ["id", "tenant_id", "sourced_id", "status", "date_last_modified", "source_date_last_modified"] + dataColumns + ["extensions", "content_hash"]
         let placeholders = "(" + Array(repeating: "?", count: allColumns.count).joined(separator: ",") + ")"
         var binds: [BulkSQL.Value] = []
         binds.reserveCapacity(pending.count * allColumns.count)
@@ -168,6 +170,7 @@ final class ImportSession {
             binds.append(.text(row.record.sourcedId))
             binds.append(.text(row.status))
             binds.append(.text(row.modified))
+            binds.append(row.source.map { .text($0) } ?? .null)
             for value in row.record.values.dropFirst(3) {
                 binds.append(value.isEmpty ? .null : .text(value))
             }

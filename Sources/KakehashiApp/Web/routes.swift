@@ -10,7 +10,11 @@ func routes(_ app: Application) throws {
     // Readiness: the database answers.
     app.get("readyz") { request async -> Response in
         do {
-            _ = try await request.db.sql.raw("SELECT 1 AS one").all()
+            // Not `request.db`, which traps when no database is configured.
+            guard let database = request.application.databases.database(logger: request.logger, on: request.eventLoop) else {
+                throw Abort(.serviceUnavailable, reason: "no database configured")
+            }
+            _ = try await database.sql.raw("SELECT 1 AS one").all()
             return try await HealthStatus(status: "ok").encodeResponse(status: .ok, for: request)
         } catch {
             request.logger.warning("readiness check failed", metadata: ["error": .string(String(describing: error))])

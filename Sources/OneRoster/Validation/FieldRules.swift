@@ -165,8 +165,10 @@ enum FieldRules {
             break
         case .missing:
             let inPackage = (state.modes[target] ?? .absent) == .bulk || state.options.existingIds == nil
+            // Japan Profile: users' metadata.jp.homeClass must name an existing class (its own rule).
+            let rule: Rule = context.file == .users && column == "metadata.jp.homeClass" ? .jpHomeClass : .referenceMissing
             state.report(Diagnostic(
-                file: context.fileName, line: context.line, column: column, rule: .referenceMissing,
+                file: context.fileName, line: context.line, column: column, rule: rule,
                 ja: "\(column) の \"\(id)\" が \(target.fileName)" + (inPackage ? " にありません。" : " にも現在の名簿にもありません。"),
                 en: "\(column) \"\(id)\" is not in \(target.fileName)" + (inPackage ? "." : " nor in the current roster.")))
         case .unknown:

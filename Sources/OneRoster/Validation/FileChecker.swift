@@ -31,7 +31,11 @@ struct FileChecker {
                 en: "the file starts with a byte order mark; it is skipped, but some systems cannot read it."))
         }
         guard readHeader(state: &state) else { return }
-        let storageColumns = RosterSchema.storageColumns(file)
+        // Diagnostics name a column as the file spells it (`ShussekiNo` in the older profiles).
+        let storageColumns = RosterSchema.storageColumns(file).enumerated().map { position, column in
+            guard let index = positions.firstIndex(of: position), header[index] != column.name else { return column }
+            return Column(header[index], column.requirement, column.kind, fullWidthOnly: column.fullWidthOnly)
+        }
         var started = false
         var ids = state.ids[file] ?? []
 
@@ -47,7 +51,8 @@ struct FileChecker {
             }
             if CSVReader.isBlank(row) { continue }
             rows += 1
-            if rows == 1 {
+            // The first row read, even when rows before it had syntax errors.
+            if !started {
                 decideMode(firstRow: row, state: &state)
                 try await onEvent(.fileStarted(file, mode))
                 started = true
@@ -102,7 +107,16 @@ struct FileChecker {
                 en: "the file has a header but no rows; leave it out and mark it absent in the manifest."))
         }
         for reference in deferred where !ids.contains(reference.id) {
-            if case .found = state.resolves(reference.id, in: file) { continue }
+            let resolution = state.resolves(reference.id, in: file)
+            if case .found = resolution { continue }
+            // A delta file validated on its own may name a record of the roster it is imported into.
+            if case .unknown = resolution {
+                state.report(Diagnostic(
+                    file: fileName, line: reference.line, column: reference.column, rule: .referenceUnresolvedDelta,
+                    ja: "\(reference.column) の \"\(reference.id)\" はこのパッケージの \(file.fileName) にありません。取り込み先の名簿にあれば問題ありません。",
+                    en: "\(reference.column) \"\(reference.id)\" is not in this package's \(file.fileName); it must exist in the roster it is imported into."))
+                continue
+            }
             state.report(Diagnostic(
                 file: fileName, line: reference.line, column: reference.column, rule: .referenceMissing,
                 ja: "\(reference.column) の \"\(reference.id)\" が \(file.fileName) にありません。",

@@ -100,7 +100,7 @@ struct ValidationState {
         while let next = reader.next() {
             switch next {
             case .failure(let error):
-                report(syntaxDiagnostic(error, file: manifestName))
+                report(syntaxDiagnostic(error, file: manifestName, header: ["propertyName", "value"]))
             case .success(let row):
                 if CSVReader.isBlank(row) { continue }
                 if !sawHeader {

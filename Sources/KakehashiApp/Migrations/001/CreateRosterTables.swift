@@ -14,6 +14,8 @@ struct CreateRosterTables: AsyncMigration {
                 .field("sourced_id", .string, .required)
                 .field("status", .string, .required)
                 .field("date_last_modified", .string, .required)
+                // The dateLastModified the source gave (delta rows only), for the staleness check.
+                .field("source_date_last_modified", .string)
             for column in table.dataColumns {
                 builder = builder.field(FieldKey(stringLiteral: column.database), .string)
             }
