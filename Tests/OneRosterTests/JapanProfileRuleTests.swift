@@ -13,7 +13,7 @@ import Testing
 @Suite struct JapanProfileRuleTests {
     static let rules: [Rule] = [
         .jpEnabledUser, .jpUserMasterIdentifier, .jpUserMasterIdentifierDuplicate, .jpEportalRequired, .jpGrade,
-        .jpOrgType, .jpDistrictParent, .jpSchoolCode, .jpEnrollmentRole, .jpPrimary, .jpSchoolYear, .jpCourseCode,
+        .jpOrgType, .jpClassType, .jpDistrictParent, .jpSchoolCode, .jpEnrollmentRole, .jpPrimary, .jpSchoolYear, .jpCourseCode,
         .jpHalfWidthKana, .jpKana, .jpHomeClass,
     ]
 
@@ -96,10 +96,12 @@ import Testing
         #expect(report.located == [Located(.jpOrgType, "orgs.csv", 2, "type", .error)])
     }
 
+    // MARK: - jp.class-type
+
     @Test func extensionClassType() async throws {
-        // The validator reports a classType outside homeroom/scheduled under jp.org-type.
+        // The core binding allows ext: class types; the Japan Profile only homeroom and scheduled.
         let report = try await validate(Cell("classes.csv", 2, "classType"), "ext:club")
-        #expect(report.located == [Located(.jpOrgType, "classes.csv", 2, "classType", .error)])
+        #expect(report.located == [Located(.jpClassType, "classes.csv", 2, "classType", .error)])
     }
 
     @Test func scheduledClass() async throws {

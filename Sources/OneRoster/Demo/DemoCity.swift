@@ -146,8 +146,9 @@ public struct DemoCity: Sendable {
         return body + String(demoCheckDigit(for: body))
     }
 
-    // TODO: use SchoolCode.checkDigit
-    /// Placeholder check digit: the sum of the digits after the type letter, mod 10.
+    /// The demo's own check digit: the sum of the digits after the type letter, mod 10. MEXT's
+    /// check-digit algorithm is not in the material we have (docs/STANDARDS.md), so these codes are
+    /// well-formed but fictional, like the city.
     private static func demoCheckDigit(for body: String) -> Character {
         let sum = body.utf8.dropFirst().reduce(0) { sum, byte in
             (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) ? sum + Int(byte - UInt8(ascii: "0")) : sum

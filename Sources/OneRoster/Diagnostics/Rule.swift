@@ -54,6 +54,7 @@ public enum Rule: String, Sendable, CaseIterable {
     case jpEportalRequired = "jp.eportal-required"
     case jpGrade = "jp.grade"
     case jpOrgType = "jp.org-type"
+    case jpClassType = "jp.class-type"
     case jpDistrictParent = "jp.district-parent"
     case jpSchoolCode = "jp.school-code"
     case jpEnrollmentRole = "jp.enrollment-role"

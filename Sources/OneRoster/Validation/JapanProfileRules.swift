@@ -50,7 +50,7 @@ enum JapanProfileRules {
         case .classes:
             let type = value("classType")
             if type.hasPrefix("ext:") {
-                fail(.jpOrgType, "classType", "Japan Profile の classType は homeroom(学級)か scheduled(授業)です。",
+                fail(.jpClassType, "classType", "Japan Profile の classType は homeroom(学級)か scheduled(授業)です。",
                      "In the Japan Profile classType is homeroom or scheduled.")
             }
             checkSchool(value("schoolSourcedId"), column: "schoolSourcedId", context: context, state: &state)
