@@ -44,3 +44,4 @@ import Testing
         #expect(settings.databaseDescription.contains("db.example"))
     }
 }
+

@@ -7,9 +7,14 @@ import Vapor
 /// What the command line runs, so the `kakehashi` target needs neither Vapor nor Fluent (whose
 /// console types would clash with swift-argument-parser's).
 public enum Commands {
-    /// Logging to standard error at `level` (a swift-log level name).
-    public static func bootstrapLogging(level: String) {
+    /// Logging to standard error at `level` (a swift-log level name): text lines, or one JSON
+    /// object per line when `KAKEHASHI_LOG_FORMAT=json`.
+    public static func bootstrapLogging(level: String, format: String? = ProcessInfo.processInfo.environment["KAKEHASHI_LOG_FORMAT"]) {
         let level = Logger.Level(rawValue: level) ?? .info
+        if format == "json" {
+            LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
+            return
+        }
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level

@@ -165,7 +165,7 @@ final class ImportSession {
         var binds: [BulkSQL.Value] = []
         binds.reserveCapacity(pending.count * allColumns.count)
         for row in pending {
-            binds.append(.uuid(UUID()))
+            binds.append(.uuid(.version7()))
             binds.append(.uuid(tenantID))
             binds.append(.text(row.record.sourcedId))
             binds.append(.text(row.status))

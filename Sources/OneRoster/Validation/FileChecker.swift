@@ -89,7 +89,6 @@ struct FileChecker {
                 } else {
                     firstLineOfId[id] = row.line
                     ids.insert(id)
-                    state.ids[file] = ids
                     if file == .orgs { state.orgTypes[id] = values[4] }
                 }
             }

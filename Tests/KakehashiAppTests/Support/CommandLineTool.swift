@@ -3,6 +3,16 @@ import Testing
 
 /// The `kakehashi` executable, for tests that need a real separate process (killing an import).
 enum CommandLineTool {
+    /// The package's root folder (where `Public/` is), found from this source file.
+    static let packageRoot: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        while url.path != "/" {
+            url.deleteLastPathComponent()
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
+        }
+        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    }()
+
     /// The `kakehashi` binary that `swift test` built beside the test bundle (same build folder,
     /// same configuration).
     static func executable() throws -> URL {
