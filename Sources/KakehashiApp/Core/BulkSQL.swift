@@ -34,7 +34,7 @@ struct BulkSQL: Sendable {
             let data: [SQLiteData] = binds.map {
                 switch $0 {
                 case .text(let text): .text(text)
-                case .uuid(let uuid): .text(uuid.uuidString)
+                case .uuid(let uuid): .text(uuid.fastUUIDString)
                 case .null: .null
                 }
             }
@@ -56,6 +56,24 @@ struct BulkSQL: Sendable {
             }
             let rows = try await database.sql.raw(query).all()
             return try rows.map { row in try columns.map { try row.decodeNil(column: $0) ? nil : row.decode(column: $0, as: String.self) } }
+        }
+    }
+
+    /// Runs a query and hands each row to `body` as it arrives, without holding all rows.
+    func forEach(_ sql: String, _ binds: [Value], columns: [String], _ body: @escaping @Sendable ([String?]) -> Void) async throws {
+        switch kind {
+        case .sqlite:
+            guard let sqlite = database as? any SQLiteDatabase else { fatalError("SQLite database expected") }
+            let data: [SQLiteData] = binds.map {
+                switch $0 {
+                case .text(let text): .text(text)
+                case .uuid(let uuid): .text(uuid.fastUUIDString)
+                case .null: .null
+                }
+            }
+            try await sqlite.query(sql, data) { row in body(columns.map { row.column($0)?.string }) }
+        case .postgres:
+            for row in try await run(sql, binds, columns: columns) { body(row) }
         }
     }
 

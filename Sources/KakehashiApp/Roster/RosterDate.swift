@@ -22,15 +22,4 @@ enum RosterDate {
         }
         return String(body) + ".000Z"
     }
-
-    /// FNV-1a 64-bit of a record's content, hex: enough to tell whether a record changed.
-    static func fingerprintHash(_ text: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01B3
-        }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
-    }
 }

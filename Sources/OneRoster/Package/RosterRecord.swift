@@ -47,19 +47,30 @@ public struct RosterRecord: Sendable, Equatable {
         }
     }
 
-    /// The record's content without `status` and `dateLastModified`, for change detection
-    /// (a bulk row carries neither, so only the data itself decides "unchanged").
-    public var contentFingerprint: String {
-        var parts = values
-        parts[1] = ""
-        parts[2] = ""
-        var text = parts.joined(separator: "\u{1F}")
+    /// A hash of the record's content without `status` and `dateLastModified` (a bulk row carries
+    /// neither, so only the data decides "unchanged"): FNV-1a 64-bit over the values and the
+    /// extensions, as 16 hex digits. The importer stores it to tell whether a record changed.
+    public var contentHash: String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        @inline(__always) func mix(_ byte: UInt8) {
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01B3
+        }
+        for (index, value) in values.enumerated() {
+            if index > 0 { mix(0x1F) }
+            if index == 1 || index == 2 { continue }
+            for byte in value.utf8 { mix(byte) }
+        }
         if !extensions.isEmpty {
             for key in extensions.keys.sorted() {
-                text += "\u{1E}" + key + "\u{1F}" + extensions[key]!
+                mix(0x1E)
+                for byte in key.utf8 { mix(byte) }
+                mix(0x1F)
+                for byte in extensions[key]!.utf8 { mix(byte) }
             }
         }
-        return text
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
     }
 }
 

@@ -37,7 +37,6 @@ struct FileChecker {
             return Column(header[index], column.requirement, column.kind, fullWidthOnly: column.fullWidthOnly)
         }
         var started = false
-        var ids = state.ids[file] ?? []
 
         while let next = reader.next() {
             let row: CSVReader.Row
@@ -88,7 +87,6 @@ struct FileChecker {
                         en: "sourcedId \"\(id)\" appears twice (first on line \(first))."))
                 } else {
                     firstLineOfId[id] = row.line
-                    ids.insert(id)
                     if file == .orgs { state.orgTypes[id] = values[4] }
                 }
             }
@@ -97,7 +95,7 @@ struct FileChecker {
                 try await onEvent(.record(RosterRecord(file: file, line: row.line, values: values, extensions: extensions)))
             }
         }
-        state.ids[file] = ids
+        state.ids[file] = firstLineOfId
 
         if rows == 0 {
             state.report(Diagnostic(
@@ -105,7 +103,7 @@ struct FileChecker {
                 ja: "見出しだけでデータ行がありません。データが無いファイルは入れず、manifest で absent にしてください。",
                 en: "the file has a header but no rows; leave it out and mark it absent in the manifest."))
         }
-        for reference in deferred where !ids.contains(reference.id) {
+        for reference in deferred where firstLineOfId[reference.id] == nil {
             let resolution = state.resolves(reference.id, in: file)
             if case .found = resolution { continue }
             // A delta file validated on its own may name a record of the roster it is imported into.

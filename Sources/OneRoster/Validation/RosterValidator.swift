@@ -47,8 +47,8 @@ struct ValidationState {
     let options: ValidationOptions
     var result: ValidationReport
     var modes: [RosterFile: FileMode] = [:]
-    /// Ids of each file seen in this package.
-    var ids: [RosterFile: Set<String>] = [:]
+    /// Ids of each file seen in this package, with the line each first appeared on.
+    var ids: [RosterFile: [String: Int]] = [:]
     /// Org sourcedId → type, from this package and the target roster.
     var orgTypes: [String: String]
     var userMasterIdentifiers: [String: Int] = [:]
@@ -230,7 +230,7 @@ struct ValidationState {
     /// Whether a referenced id exists: in this package, or (for files the package does not
     /// replace wholesale) in the target roster.
     func resolves(_ id: String, in file: RosterFile) -> Resolution {
-        if ids[file]?.contains(id) == true { return .found }
+        if ids[file]?[id] != nil { return .found }
         let mode = modes[file] ?? .absent
         if mode == .bulk { return .missing }
         guard let existing = options.existingIds else { return .unknown }
