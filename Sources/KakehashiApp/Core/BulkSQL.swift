@@ -30,14 +30,7 @@ struct BulkSQL: Sendable {
     func run(_ sql: String, _ binds: [Value], columns: [String] = []) async throws -> [[String?]] {
         switch kind {
         case .sqlite:
-            guard let sqlite = database as? any SQLiteDatabase else { fatalError("SQLite database expected") }
-            let data: [SQLiteData] = binds.map {
-                switch $0 {
-                case .text(let text): .text(text)
-                case .uuid(let uuid): .text(uuid.fastUUIDString)
-                case .null: .null
-                }
-            }
+            let (sqlite, data) = try sqlite(binds)
             let rows = try await sqlite.query(sql, data)
             return rows.map { row in columns.map { row.column($0)?.string } }
         case .postgres:
@@ -63,19 +56,28 @@ struct BulkSQL: Sendable {
     func forEach(_ sql: String, _ binds: [Value], columns: [String], _ body: @escaping @Sendable ([String?]) -> Void) async throws {
         switch kind {
         case .sqlite:
-            guard let sqlite = database as? any SQLiteDatabase else { fatalError("SQLite database expected") }
-            let data: [SQLiteData] = binds.map {
-                switch $0 {
-                case .text(let text): .text(text)
-                case .uuid(let uuid): .text(uuid.fastUUIDString)
-                case .null: .null
-                }
-            }
+            let (sqlite, data) = try sqlite(binds)
             try await sqlite.query(sql, data) { row in body(columns.map { row.column($0)?.string }) }
         case .postgres:
             for row in try await run(sql, binds, columns: columns) { body(row) }
         }
     }
+
+    /// The SQLite connection and the binds as sqlite-nio takes them (UUIDs as text, as Fluent
+    /// stores them on SQLite).
+    private func sqlite(_ binds: [Value]) throws -> (any SQLiteDatabase, [SQLiteData]) {
+        guard let sqlite = database as? any SQLiteDatabase else { throw NotSQLite() }
+        let data: [SQLiteData] = binds.map {
+            switch $0 {
+            case .text(let text): .text(text)
+            case .uuid(let uuid): .text(uuid.fastUUIDString)
+            case .null: .null
+            }
+        }
+        return (sqlite, data)
+    }
+
+    private struct NotSQLite: Error {}
 
     /// `"name"`: a quoted identifier, valid on both engines.
     static func quote(_ identifier: String) -> String { "\"" + identifier + "\"" }

@@ -19,7 +19,7 @@ public struct RosterExporter: Sendable {
     /// Builds the package; throws when the tenant does not exist.
     public func export(tenantCode: String, profile: Profile = .japanK12) async throws -> (PackageBuilder, Summary) {
         guard let tenant = try await Tenant.query(on: database).filter(\.$code == tenantCode).first() else {
-            throw Abort(.notFound, reason: "no tenant \"\(tenantCode)\" / テナント \"\(tenantCode)\" はありません")
+            throw RosterError.unknownTenant(tenantCode)
         }
         let tenantID = try tenant.requireID()
         let sql = BulkSQL(database)

@@ -39,7 +39,7 @@ public struct RosterImporter: Sendable {
     public func importPackage(_ package: RosterPackage, tenantCode: String, options: Options = Options()) async throws -> RosterImportSummary {
         let started = Date()
         guard Tenant.isValidCode(tenantCode) else {
-            throw Abort(.badRequest, reason: "tenant code \"\(tenantCode)\" must be 2–32 lowercase letters, digits or hyphens, starting with a letter")
+            throw RosterError.invalidTenantCode(tenantCode)
         }
         let sha256 = try package.sha256()
         let packageName = URL(fileURLWithPath: package.path).lastPathComponent
