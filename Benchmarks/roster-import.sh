@@ -6,6 +6,8 @@
 #   Benchmarks/roster-import.sh                 # 250 schools x 1000 students (250,000)
 #   SCHOOLS=20 STUDENTS_PER_SCHOOL=500 Benchmarks/roster-import.sh
 #   KAKEHASHI_BIN=/path/to/kakehashi Benchmarks/roster-import.sh   # skip the release build
+#   BENCH_POSTGRES_URL=postgres://user:pw@127.0.0.1:5432/empty_db Benchmarks/roster-import.sh
+#                                               # also import and delta into PostgreSQL (an empty database)
 #
 # Prints a Markdown table for docs/PERFORMANCE.md. Needs /usr/bin/time, sqlite3 and unzip
 # (Debian: time, sqlite3, unzip).
@@ -51,6 +53,15 @@ measure delta "$bin" roster import "$delta" --tenant bench --data-dir "$work/dat
 measure reimport "$bin" roster import "$package" --tenant bench --data-dir "$work/data" --allow-shrink
 measure export "$bin" roster export --tenant bench --out "$work/export.zip" --data-dir "$work/data"
 
+pg_rows=""
+if [ -n "${BENCH_POSTGRES_URL:-}" ]; then
+  measure pg_import env KAKEHASHI_DATABASE_URL="$BENCH_POSTGRES_URL" "$bin" roster import "$package" --tenant bench-pg
+  measure pg_delta env KAKEHASHI_DATABASE_URL="$BENCH_POSTGRES_URL" "$bin" roster import "$delta" --tenant bench-pg
+  pg_rows="
+| roster import, bulk into an empty PostgreSQL $(psql --version | awk '{print $3}') database | ${seconds[pg_import]} | ${memory[pg_import]} |
+| roster import, 1% delta, PostgreSQL | ${seconds[pg_delta]} | ${memory[pg_delta]} |"
+fi
+
 # The floor: the same CSV rows into equivalent tables (every column text, unique sourcedId) by the
 # sqlite3 shell's .import in one transaction, WAL journal as Kakehashi uses.
 rm -rf "$work/csv" "$work/floor.sqlite"*
@@ -87,7 +98,7 @@ Package: $schools schools x $per_school students, $rows CSV lines (with headers 
 | roster import, bulk into a fresh SQLite database | ${seconds[import]} | ${memory[import]} |
 | roster import, 1% delta | ${seconds[delta]} | ${memory[delta]} |
 | roster import, the same bulk again (nothing changes but the delta's rows) | ${seconds[reimport]} | ${memory[reimport]} |
-| roster export (zip) | ${seconds[export]} | ${memory[export]} |
+| roster export (zip) | ${seconds[export]} | ${memory[export]} |${pg_rows}
 | floor: sqlite3 shell .import of the same CSV rows | ${seconds[floor]} | ${memory[floor]} |
 
 Bulk import / floor: ${ratio}x
