@@ -74,4 +74,24 @@ public enum Commands {
             try await RosterHistory(database: app.db).lines(tenantCode: tenant, limit: limit)
         }
     }
+
+    /// Checks the audit log's hash chains; returns the number of entries checked and the breaks.
+    public static func verifyAudit(tenant: String?, settings: Settings) async throws -> (checked: Int, breaks: [AuditLog.Break]) {
+        try await Application.withKakehashi(settings: settings) { app in
+            try await AuditLog(database: app.db).verify(tenant: tenant)
+        }
+    }
+
+    /// One tenant's audit log as CSV (oldest first), with the chain's hashes so a reader can check it.
+    public static func exportAudit(tenant: String, settings: Settings) async throws -> Data {
+        let events = try await Application.withKakehashi(settings: settings) { app in
+            try await AuditLog(database: app.db).events(tenant: tenant).map {
+                [String($0.position), $0.occurredAt, $0.actor, $0.action, $0.subject, $0.details, $0.source, $0.previousHash, $0.hash]
+            }
+        }
+        var csv = CSVWriter()
+        csv.append(row: ["position", "occurredAt", "actor", "action", "subject", "details", "source", "previousHash", "hash"])
+        for row in events { csv.append(row: row) }
+        return csv.data
+    }
 }

@@ -7,5 +7,6 @@ extension Application {
         CreateTenant(),
         CreateRosterTables(),
         CreateRosterImport(),
+        CreateAuditEvent(),
     ]
 }

@@ -26,11 +26,20 @@ public struct RosterExporter: Sendable {
         var builder = PackageBuilder(profile: profile, sourceSystemName: "Kakehashi", sourceSystemCode: tenantCode)
         var summary = Summary()
         for table in RosterTable.all {
-            let columns = table.columns.map(\.database) + ["extensions"]
-            let select = "SELECT " + columns.map(BulkSQL.quote).joined(separator: ", ") + " FROM \(BulkSQL.quote(table.name))"
-                + " WHERE \"tenant_id\" = ? AND \"status\" = 'active' AND \"sourced_id\" > ? ORDER BY \"sourced_id\" LIMIT 5000"
-            var records: [RosterRecord] = []
+            let name = BulkSQL.quote(table.name)
+            // First the names of the unknown extension columns (few rows have any), so the rows
+            // can then be written as they are read.
             var extensionNames: Set<String> = []
+            for row in try await sql.run(
+                "SELECT DISTINCT \"extensions\" FROM \(name) WHERE \"tenant_id\" = ? AND \"status\" = 'active' AND \"extensions\" IS NOT NULL",
+                [.uuid(tenantID)], columns: ["extensions"])
+            {
+                extensionNames.formUnion(Self.extensions(row[0] ?? nil).keys)
+            }
+            var writer = builder.makeWriter(for: table.file, extensionNames: extensionNames.sorted())
+            let columns = table.columns.map(\.database) + ["extensions"]
+            let select = "SELECT " + columns.map(BulkSQL.quote).joined(separator: ", ") + " FROM \(name)"
+                + " WHERE \"tenant_id\" = ? AND \"status\" = 'active' AND \"sourced_id\" > ? ORDER BY \"sourced_id\" LIMIT 5000"
             var after = ""
             // Keyset pages keep memory flat however large the roster is.
             while true {
@@ -41,19 +50,17 @@ public struct RosterExporter: Sendable {
                     var values = row.dropLast().map { $0 ?? "" }
                     values[1] = ""  // a bulk file leaves status and dateLastModified blank
                     values[2] = ""
-                    var extensions: [String: String] = [:]
-                    if let json = row.last ?? nil, let decoded = try? JSONDecoder().decode([String: String].self, from: Data(json.utf8)) {
-                        extensions = decoded
-                        extensionNames.formUnion(decoded.keys)
-                    }
-                    records.append(RosterRecord(file: table.file, values: values, extensions: extensions))
+                    writer.append(RosterRecord(file: table.file, values: values, extensions: Self.extensions(row.last ?? nil)))
                 }
             }
-            var writer = builder.makeWriter(for: table.file, extensionNames: extensionNames.sorted())
-            for record in records { writer.append(record) }
+            summary.rows[table.file.rawValue] = writer.rowCount
             builder.add(writer, mode: .bulk)
-            summary.rows[table.file.rawValue] = records.count
         }
         return (builder, summary)
+    }
+
+    private static func extensions(_ json: String?) -> [String: String] {
+        guard let json, let decoded = try? JSONDecoder().decode([String: String].self, from: Data(json.utf8)) else { return [:] }
+        return decoded
     }
 }

@@ -60,6 +60,7 @@ public struct RosterImporter: Sendable {
                 result.packageSHA256 = sha256
                 result.seconds = Date().timeIntervalSince(started)
                 try await Self.history(result, tenant: tenant, packageName: packageName, started: started, actor: options.actor).create(on: tx)
+                try await AuditLog(database: tx).append(Self.auditEntry(result, packageName: packageName, actor: options.actor), tenant: tenantCode)
                 return result
             }
             logger.info("roster import applied", metadata: ["tenant": .string(tenantCode), "sha256": .string(sha256), "result": .string(summary.result.rawValue)])
@@ -69,9 +70,25 @@ public struct RosterImporter: Sendable {
             rejected.summary.seconds = Date().timeIntervalSince(started)
             // The import changed nothing; only its history row is written.
             try? await Self.history(rejected.summary, tenant: existingTenant, packageName: packageName, started: started, actor: options.actor).create(on: database)
+            try? await AuditLog(database: database).append(Self.auditEntry(rejected.summary, packageName: packageName, actor: options.actor), tenant: tenantCode)
             logger.notice("roster import rejected", metadata: ["tenant": .string(tenantCode), "result": .string(rejected.summary.result.rawValue)])
             throw rejected
         }
+    }
+
+    static func auditEntry(_ summary: RosterImportSummary, packageName: String, actor: String) -> AuditLog.Entry {
+        let totals = summary.counts.values.reduce(into: RosterImportSummary.Counts()) { total, counts in
+            total.created += counts.created
+            total.updated += counts.updated
+            total.deactivated += counts.deactivated
+        }
+        return AuditLog.Entry(
+            actor: actor, action: "roster.import", subject: packageName,
+            details: [
+                "result": summary.result.rawValue, "sha256": summary.packageSHA256, "profile": summary.profile,
+                "created": String(totals.created), "updated": String(totals.updated), "deactivated": String(totals.deactivated),
+                "errors": String(summary.validation?.errorCount ?? 0),
+            ])
     }
 
     static func history(_ summary: RosterImportSummary, tenant: Tenant?, packageName: String, started: Date, actor: String) throws -> RosterImportRecord {
