@@ -65,7 +65,7 @@ struct RosterCommand: AsyncParsableCommand {
             var options = RosterImporter.Options()
             options.allowShrink = allowShrink
             options.shrinkLimitPercent = shrinkLimit ?? settings.shrinkLimitPercent
-            options.actor = "cli:\(NSUserName())@\(ProcessInfo.processInfo.hostName)"
+            options.actor = commandActor
             options.progress = { line in FileHandle.standardError.write(Data("\(line)\n".utf8)) }
             let outcome = try await Commands.importRoster(opened, tenant: tenant, options: options, settings: settings)
             switch outcome {

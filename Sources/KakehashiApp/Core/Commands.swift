@@ -94,4 +94,22 @@ public enum Commands {
         for row in events { csv.append(row: row) }
         return csv.data
     }
+
+    public static func listUsers(tenant: String, role: String?, settings: Settings) async throws -> [Accounts.Account] {
+        try await Application.withKakehashi(settings: settings) { app in
+            try await Accounts(database: app.db).list(tenantCode: tenant, role: role)
+        }
+    }
+
+    public static func setPassword(tenant: String, username: String, password: String, actor: String, settings: Settings) async throws {
+        try await Application.withKakehashi(settings: settings) { app in
+            try await Accounts(database: app.db).setPassword(tenantCode: tenant, username: username, password: password, actor: actor)
+        }
+    }
+
+    public static func createOperator(username: String, password: String, actor: String, settings: Settings) async throws {
+        try await Application.withKakehashi(settings: settings) { app in
+            try await Accounts(database: app.db).createOperator(username: username, password: password, actor: actor)
+        }
+    }
 }

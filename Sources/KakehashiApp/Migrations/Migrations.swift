@@ -8,5 +8,7 @@ extension Application {
         CreateRosterTables(),
         CreateRosterImport(),
         CreateAuditEvent(),
+        CreateCredentials(),
+        CreateAccountIndexes(),
     ]
 }

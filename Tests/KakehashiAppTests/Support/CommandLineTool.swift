@@ -39,7 +39,7 @@ enum CommandLineTool {
     }
 
     /// Runs the tool to completion.
-    static func run(_ arguments: [String], environment: [String: String]) throws -> Output {
+    static func run(_ arguments: [String], environment: [String: String], input: String? = nil) throws -> Output {
         let process = Process()
         process.executableURL = try executable()
         process.arguments = arguments
@@ -47,7 +47,11 @@ enum CommandLineTool {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        let stdin = Pipe()
+        process.standardInput = stdin
         try process.run()
+        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+        try stdin.fileHandleForWriting.close()
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

@@ -1,0 +1,192 @@
+import Fluent
+import Foundation
+import NIOPosix
+import Vapor
+
+/// Accounts come from the roster: every active roster user is an account of their tenant, with
+/// the role of their primary `roles.csv` row (or, lacking one, their enrollments). Guardians,
+/// parents and relatives are kept but cannot sign in.
+public struct Accounts: Sendable {
+    /// bcrypt cost: ≥ 10 as the sign-in issue asks; higher costs slow the 08:30 sign-in storm.
+    static let bcryptCost = 10
+    /// Failed password attempts before the account is locked, and for how long.
+    static let maxFailures = 5
+    static let lockout: TimeInterval = 15 * 60
+    static let minimumPasswordLength = 8
+    /// Roles that may sign in (OneRoster role vocabulary).
+    static let signInRoles: Set<String> = [
+        "student", "teacher", "administrator", "aide", "counselor", "principal", "proctor",
+        "siteAdministrator", "districtAdministrator", "systemAdministrator",
+    ]
+
+    public struct Account: Sendable, Codable, Equatable {
+        public var username: String
+        public var sourcedId: String
+        public var role: String
+        public var familyName: String
+        public var givenName: String
+        public var schoolSourcedId: String
+    }
+
+    public enum SignInResult: Sendable, Equatable {
+        case success(Account)
+        /// Unknown username or wrong password: the same answer, so usernames cannot be probed.
+        case rejected
+        case locked(until: Date)
+        /// A roster user whose role may not sign in (a guardian), or who has no password.
+        case notAllowed
+    }
+
+    let database: any Database
+
+    public init(database: any Database) {
+        self.database = database
+    }
+
+    /// Active accounts of a tenant, by username; `role` filters (student, teacher, …).
+    public func list(tenantCode: String, role: String? = nil) async throws -> [Account] {
+        let tenant = try await tenantModel(tenantCode)
+        let roles = try await primaryRoles(tenantID: try tenant.requireID())
+        let sql = BulkSQL(database)
+        let rows = try await sql.run(
+            "SELECT \"sourced_id\", \"username\", \"family_name\", \"given_name\", \"primary_org_sourced_id\" FROM \"roster_users\" WHERE \"tenant_id\" = ? AND \"status\" = 'active' ORDER BY \"username\"",
+            [.uuid(try tenant.requireID())], columns: ["sourced_id", "username", "family_name", "given_name", "primary_org_sourced_id"])
+        return rows.compactMap { row in
+            let id = row[0] ?? ""
+            let account = Account(
+                username: row[1] ?? "", sourcedId: id, role: roles[id] ?? "", familyName: row[2] ?? "", givenName: row[3] ?? "",
+                schoolSourcedId: row[4] ?? "")
+            return role == nil || account.role == role ? account : nil
+        }
+    }
+
+    /// Sets (or resets) a roster user's password.
+    public func setPassword(tenantCode: String, username: String, password: String, actor: String) async throws {
+        guard password.count >= Self.minimumPasswordLength else {
+            throw RosterError(message: "a password needs at least \(Self.minimumPasswordLength) characters / パスワードは\(Self.minimumPasswordLength)文字以上にしてください")
+        }
+        let tenant = try await tenantModel(tenantCode)
+        let tenantID = try tenant.requireID()
+        guard let account = try await account(tenantID: tenantID, username: username) else {
+            throw RosterError(message: "no active user \"\(username)\" in tenant \"\(tenantCode)\" / テナント \"\(tenantCode)\" に利用者 \"\(username)\" はいません")
+        }
+        let hash = try await Self.hash(password)
+        try await database.transaction { tx in
+            let credential = try await Credential.query(on: tx).filter(\.$tenantID == tenantID).filter(\.$userSourcedID == account.sourcedId).first() ?? {
+                let new = Credential()
+                new.tenantID = tenantID
+                new.userSourcedID = account.sourcedId
+                return new
+            }()
+            credential.passwordHash = hash
+            credential.failedAttempts = 0
+            credential.lockedUntil = nil
+            credential.updatedAt = Date()
+            try await credential.save(on: tx)
+            try await AuditLog(database: tx).append(
+                .init(actor: actor, action: "password.set", subject: "user:\(tenantCode)/\(account.sourcedId)"), tenant: tenantCode)
+        }
+    }
+
+    /// Checks a password sign-in, counting failures and locking the account after too many.
+    public func verify(tenantCode: String, username: String, password: String, now: Date = Date()) async throws -> SignInResult {
+        guard let tenant = try await Tenant.query(on: database).filter(\.$code == tenantCode).first() else { return .rejected }
+        let tenantID = try tenant.requireID()
+        guard let account = try await account(tenantID: tenantID, username: username) else {
+            _ = try await Self.verifyHash(password, Self.dummyHash)  // same time as a real check
+            return .rejected
+        }
+        guard Self.signInRoles.contains(account.role) else { return .notAllowed }
+        guard let credential = try await Credential.query(on: database).filter(\.$tenantID == tenantID).filter(\.$userSourcedID == account.sourcedId).first()
+        else { return .notAllowed }
+        if let until = credential.lockedUntil, until > now { return .locked(until: until) }
+        if try await Self.verifyHash(password, credential.passwordHash) {
+            credential.failedAttempts = 0
+            credential.lockedUntil = nil
+            try await credential.update(on: database)
+            return .success(account)
+        }
+        credential.failedAttempts += 1
+        if credential.failedAttempts >= Self.maxFailures {
+            credential.lockedUntil = now.addingTimeInterval(Self.lockout)
+            credential.failedAttempts = 0
+        }
+        try await credential.update(on: database)
+        if let until = credential.lockedUntil, until > now { return .locked(until: until) }
+        return .rejected
+    }
+
+    /// Creates an operator (all tenants). Operators are not in any roster.
+    public func createOperator(username: String, password: String, actor: String) async throws {
+        guard password.count >= 12 else {
+            throw RosterError(message: "an operator password needs at least 12 characters / 運用者のパスワードは12文字以上にしてください")
+        }
+        guard Tenant.isValidCode(username) else {
+            throw RosterError(message: "operator names are 2–32 lowercase letters, digits or hyphens / 運用者名は英小文字・数字・ハイフン2〜32文字です")
+        }
+        let hash = try await Self.hash(password)
+        try await database.transaction { tx in
+            guard try await Operator.query(on: tx).filter(\.$username == username).count() == 0 else {
+                throw RosterError(message: "operator \"\(username)\" exists / 運用者 \"\(username)\" は既にいます")
+            }
+            let new = Operator()
+            new.username = username
+            new.passwordHash = hash
+            new.createdAt = Date()
+            try await new.create(on: tx)
+            try await AuditLog(database: tx).append(.init(actor: actor, action: "operator.create", subject: "operator:\(username)"), tenant: nil)
+        }
+    }
+
+    // MARK: - Lookups
+
+    private func tenantModel(_ code: String) async throws -> Tenant {
+        guard let tenant = try await Tenant.query(on: database).filter(\.$code == code).first() else { throw RosterError.unknownTenant(code) }
+        return tenant
+    }
+
+    func account(tenantID: UUID, username: String) async throws -> Account? {
+        let sql = BulkSQL(database)
+        let rows = try await sql.run(
+            "SELECT \"sourced_id\", \"family_name\", \"given_name\", \"primary_org_sourced_id\" FROM \"roster_users\" WHERE \"tenant_id\" = ? AND \"username\" = ? AND \"status\" = 'active'",
+            [.uuid(tenantID), .text(username)], columns: ["sourced_id", "family_name", "given_name", "primary_org_sourced_id"])
+        guard rows.count == 1, let row = rows.first else { return nil }
+        let id = row[0] ?? ""
+        let role = try await primaryRoles(tenantID: tenantID, user: id)[id] ?? ""
+        return Account(username: username, sourcedId: id, role: role, familyName: row[1] ?? "", givenName: row[2] ?? "", schoolSourcedId: row[3] ?? "")
+    }
+
+    /// User sourcedId → role: the primary roles.csv row, else the first enrollment role.
+    private func primaryRoles(tenantID: UUID, user: String? = nil) async throws -> [String: String] {
+        let sql = BulkSQL(database)
+        let filter = user == nil ? "" : " AND \"user_sourced_id\" = ?"
+        let binds: [BulkSQL.Value] = [.uuid(tenantID)] + (user.map { [.text($0)] } ?? [])
+        var roles: [String: String] = [:]
+        for row in try await sql.run(
+            "SELECT \"user_sourced_id\", \"role\" FROM \"roster_enrollments\" WHERE \"tenant_id\" = ? AND \"status\" = 'active'" + filter,
+            binds, columns: ["user_sourced_id", "role"])
+        where roles[row[0] ?? ""] == nil {
+            roles[row[0] ?? ""] = row[1] ?? ""
+        }
+        for row in try await sql.run(
+            "SELECT \"user_sourced_id\", \"role\" FROM \"roster_roles\" WHERE \"tenant_id\" = ? AND \"status\" = 'active' AND \"role_type\" = 'primary'" + filter,
+            binds, columns: ["user_sourced_id", "role"])
+        {
+            roles[row[0] ?? ""] = row[1] ?? ""
+        }
+        return roles
+    }
+
+    // MARK: - bcrypt, off the event loops
+
+    /// Checked against when the username is unknown, so both answers take as long.
+    static let dummyHash: String = (try? Bcrypt.hash("kakehashi-no-such-user", cost: bcryptCost)) ?? ""
+
+    static func hash(_ password: String) async throws -> String {
+        try await NIOThreadPool.singleton.runIfActive { try Bcrypt.hash(password, cost: bcryptCost) }
+    }
+
+    static func verifyHash(_ password: String, _ hash: String) async throws -> Bool {
+        try await NIOThreadPool.singleton.runIfActive { (try? Bcrypt.verify(password, created: hash)) ?? false }
+    }
+}

@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import KakehashiApp
+
+/// Reads a password from standard input (one line), so it never appears in the process list or
+/// the shell history.
+func readPasswordFromStandardInput() throws -> String {
+    guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+        throw ValidationError("no password on standard input")
+    }
+    return line
+}
+
+var commandActor: String { "cli:\(NSUserName())@\(ProcessInfo.processInfo.hostName)" }
+
+struct UsersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "users", abstract: "Accounts from the roster.", subcommands: [List.self, SetPassword.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List a tenant's active users, one a line, username first.")
+
+        @Option(help: "Tenant code.") var tenant: String
+        @Option(help: "Only this role (student, teacher, principal, …).") var role: String?
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            Commands.bootstrapLogging(level: "warning")
+            for account in try await Commands.listUsers(tenant: tenant, role: role, settings: database.settings()) {
+                print([account.username, account.role, account.familyName + " " + account.givenName, account.sourcedId].joined(separator: "\t"))
+            }
+        }
+    }
+
+    struct SetPassword: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-password", abstract: "Set or reset a user's local password (read from standard input).")
+
+        @Option(help: "Tenant code.") var tenant: String
+        @Option(help: "The user's roster username.") var username: String
+        @Flag(name: .customLong("password-stdin"), help: "Read the password from standard input (required).") var passwordStdin = false
+        @OptionGroup var database: DatabaseOptions
+
+        func validate() throws {
+            guard passwordStdin else { throw ValidationError("pass the password on standard input with --password-stdin") }
+        }
+
+        func run() async throws {
+            Commands.bootstrapLogging(level: "warning")
+            let password = try readPasswordFromStandardInput()
+            try await Commands.setPassword(tenant: tenant, username: username, password: password, actor: commandActor, settings: database.settings())
+            print("password set for \(username) in \(tenant)")
+        }
+    }
+}
+
+struct AdminCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "admin", abstract: "Operators.", subcommands: [Create.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create an operator (all tenants); the password comes from standard input.")
+
+        @Option(help: "Operator name.") var username: String
+        @Flag(name: .customLong("password-stdin"), help: "Read the password from standard input (required).") var passwordStdin = false
+        @OptionGroup var database: DatabaseOptions
+
+        func validate() throws {
+            guard passwordStdin else { throw ValidationError("pass the password on standard input with --password-stdin") }
+        }
+
+        func run() async throws {
+            Commands.bootstrapLogging(level: "warning")
+            let password = try readPasswordFromStandardInput()
+            try await Commands.createOperator(username: username, password: password, actor: commandActor, settings: database.settings())
+            print("operator \(username) created")
+        }
+    }
+}
