@@ -26,6 +26,8 @@ struct BulkSQL: Sendable {
     static let maxBinds = 30_000
 
     /// Runs `sql`, whose placeholders are written `?`, and returns the rows as text columns.
+    /// Select text only: cast numbers (`CAST(COUNT(*) AS TEXT)`), because PostgreSQL's binary
+    /// integers do not decode as text.
     @discardableResult
     func run(_ sql: String, _ binds: [Value], columns: [String] = []) async throws -> [[String?]] {
         switch kind {

@@ -138,6 +138,14 @@ public struct Accounts: Sendable {
         }
     }
 
+    /// Whether a roster user is still active (sessions end when the roster removes their user).
+    func isActive(tenantID: UUID, sourcedId: String) async throws -> Bool {
+        let rows = try await BulkSQL(database).run(
+            "SELECT \"status\" FROM \"roster_users\" WHERE \"tenant_id\" = ? AND \"sourced_id\" = ?",
+            [.uuid(tenantID), .text(sourcedId)], columns: ["status"])
+        return rows.first?.first == "active"
+    }
+
     // MARK: - Lookups
 
     private func tenantModel(_ code: String) async throws -> Tenant {

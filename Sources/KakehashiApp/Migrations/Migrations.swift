@@ -10,5 +10,6 @@ extension Application {
         CreateAuditEvent(),
         CreateCredentials(),
         CreateAccountIndexes(),
+        CreateSessions(),
     ]
 }

@@ -70,10 +70,10 @@ struct OverviewController: RouteCollection {
             "SELECT \"sourced_id\", \"name\", \"identifier\" FROM \"roster_orgs\" WHERE \"tenant_id\" = ? AND \"type\" = 'school' AND \"status\" = 'active' ORDER BY \"identifier\", \"name\"",
             [.uuid(tenantID)], columns: ["sourced_id", "name", "identifier"])
         let classes = try await sql.run(
-            "SELECT \"school_sourced_id\" AS school, COUNT(*) AS n FROM \"roster_classes\" WHERE \"tenant_id\" = ? AND \"status\" = 'active' GROUP BY \"school_sourced_id\"",
+            "SELECT \"school_sourced_id\" AS school, CAST(COUNT(*) AS TEXT) AS n FROM \"roster_classes\" WHERE \"tenant_id\" = ? AND \"status\" = 'active' GROUP BY \"school_sourced_id\"",
             [.uuid(tenantID)], columns: ["school", "n"])
         let roles = try await sql.run(
-            "SELECT \"org_sourced_id\" AS school, \"role\" AS role, COUNT(*) AS n FROM \"roster_roles\" WHERE \"tenant_id\" = ? AND \"status\" = 'active' AND \"role_type\" = 'primary' GROUP BY \"org_sourced_id\", \"role\"",
+            "SELECT \"org_sourced_id\" AS school, \"role\" AS role, CAST(COUNT(*) AS TEXT) AS n FROM \"roster_roles\" WHERE \"tenant_id\" = ? AND \"status\" = 'active' AND \"role_type\" = 'primary' GROUP BY \"org_sourced_id\", \"role\"",
             [.uuid(tenantID)], columns: ["school", "role", "n"])
         var classCount: [String: Int] = [:]
         for row in classes { classCount[row[0] ?? ""] = Int(row[1] ?? "") ?? 0 }

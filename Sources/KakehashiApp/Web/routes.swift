@@ -24,6 +24,7 @@ func routes(_ app: Application) throws {
         }
     }
     try app.register(collection: OverviewController())
+    try app.register(collection: SignInController())
 }
 
 struct HealthStatus: Content {

@@ -1,0 +1,211 @@
+import Fluent
+import Foundation
+import OneRoster
+import Testing
+import VaporTesting
+
+@testable import KakehashiApp
+
+/// Password sign-in through the pages: CSRF on every form, a session cookie that is HttpOnly and
+/// Secure, homes for students and teachers, sign-out, and sessions that end with the roster.
+@Suite struct SignInTests {
+    struct Browser {
+        var cookies: [String: String] = [:]
+
+        var cookieHeader: HTTPCookies {
+            var jar = HTTPCookies()
+            for (name, value) in cookies { jar[name] = HTTPCookies.Value(string: value) }
+            return jar
+        }
+
+        mutating func keep(_ response: TestingHTTPResponse) {
+            for (name, value) in response.headers.setCookie?.all ?? [:] {
+                if value.string.isEmpty || value.maxAge == 0 { cookies[name] = nil } else { cookies[name] = value.string }
+            }
+        }
+    }
+
+    static func hiddenValue(_ name: String, in html: String) -> String? {
+        guard let range = html.range(of: "name=\"\(name)\" value=\"") else { return nil }
+        return String(html[range.upperBound...].prefix { $0 != "\"" })
+    }
+
+    /// Signs in through the form; returns the final response of the POST.
+    func signIn(_ app: Application, _ browser: inout Browser, tenant: String, username: String, password: String) async throws -> (HTTPStatus, String) {
+        var csrf = ""
+        try await app.testing().test(.GET, "signin", beforeRequest: { [browser] request in request.headers.cookie = browser.cookieHeader }) { response async in
+            browser.keep(response)
+            csrf = Self.hiddenValue("csrf", in: response.body.string) ?? ""
+        }
+        var status = HTTPStatus.ok
+        var location = ""
+        try await app.testing().test(.POST, "signin", beforeRequest: { [browser] request in
+            request.headers.cookie = browser.cookieHeader
+            try request.content.encode(["tenant": tenant, "username": username, "password": password, "csrf": csrf], as: .urlEncodedForm)
+        }) { response async in
+            browser.keep(response)
+            status = response.status
+            location = response.headers.first(name: .location) ?? response.body.string
+        }
+        return (status, location)
+    }
+
+    func prepare(_ app: Application, tenant: String) async throws -> (student: Accounts.Account, teacher: Accounts.Account) {
+        _ = try await importPackage(try demoPackage(schools: 1, students: 30), tenant: tenant, app: app)
+        let accounts = Accounts(database: app.db)
+        let student = try #require(try await accounts.list(tenantCode: tenant, role: "student").first)
+        let teacher = try #require(try await accounts.list(tenantCode: tenant, role: "teacher").first)
+        try await accounts.setPassword(tenantCode: tenant, username: student.username, password: "sakura-2026", actor: "test")
+        try await accounts.setPassword(tenantCode: tenant, username: teacher.username, password: "kokuban-2026", actor: "test")
+        return (student, teacher)
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aStudentSignsInSeesTheirHomeAndSignsOut(database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in
+            let tenant = uniqueTenant("signin")
+            let (student, _) = try await prepare(app, tenant: tenant)
+            var browser = Browser()
+            let (status, location) = try await signIn(app, &browser, tenant: tenant, username: student.username, password: "sakura-2026")
+            #expect(status == .seeOther && location == "/home")
+            let token = try #require(browser.cookies[Sessions.cookieName])
+            // Only the token's hash is stored.
+            let stored = try #require(try await UserSession.query(on: app.db).filter(\.$tenantCode == tenant).filter(\.$userSourcedID == student.sourcedId).first())
+            #expect(stored.tokenHash == Sessions.hash(token) && stored.tokenHash != token)
+
+            var csrf = ""
+            try await app.testing().test(.GET, "home", beforeRequest: { [browser] in $0.headers.cookie = browser.cookieHeader }) { response async in
+                #expect(response.status == .ok)
+                let html = response.body.string
+                #expect(html.contains("こんにちは、\(student.familyName) \(student.givenName) さん"))
+                #expect(html.contains("年") && html.contains("組"))  // their homeroom
+                #expect(response.headers.first(name: .cacheControl) == "no-store")
+                csrf = Self.hiddenValue("csrf", in: html) ?? ""
+            }
+            #expect(csrf == stored.csrfToken)
+
+            // Sign-out needs the form's token.
+            try await app.testing().test(.POST, "signout", beforeRequest: { [browser] request in
+                request.headers.cookie = browser.cookieHeader
+                try request.content.encode(["csrf": "forged"], as: .urlEncodedForm)
+            }) { response async in #expect(response.status == .forbidden) }
+            try await app.testing().test(.POST, "signout", beforeRequest: { [browser] request in
+                request.headers.cookie = browser.cookieHeader
+                try request.content.encode(["csrf": csrf], as: .urlEncodedForm)
+            }) { response async in
+                #expect(response.status == .seeOther)
+                #expect(response.headers.setCookie?[Sessions.cookieName]?.string == "")
+            }
+            try await app.testing().test(.GET, "home", beforeRequest: { [browser] in $0.headers.cookie = browser.cookieHeader }) { response async in
+                #expect(response.status == .seeOther)
+                #expect(response.headers.first(name: .location) == "/signin")
+            }
+            let actions = try await AuditLog(database: app.db).events(tenant: tenant).map(\.action)
+            #expect(actions.contains("signin.success"))
+        }
+    }
+
+    @Test func theSessionCookieIsHttpOnlySecureAndSameSite() async throws {
+        try await withApp(.sqlite) { app, _ in
+            let (student, _) = try await prepare(app, tenant: "cookies")
+            var browser = Browser()
+            var csrf = ""
+            try await app.testing().test(.GET, "signin") { response async in
+                browser.keep(response)
+                csrf = Self.hiddenValue("csrf", in: response.body.string) ?? ""
+                let form = response.headers.setCookie?[SignInController.formCookie]
+                #expect(form?.isHTTPOnly == true && form?.isSecure == true && form?.sameSite == .strict)
+                #expect(response.body.string.contains("name=\"username\"") && response.body.string.contains("name=\"password\""))
+            }
+            try await app.testing().test(.POST, "signin", beforeRequest: { [browser] request in
+                request.headers.cookie = browser.cookieHeader
+                try request.content.encode(["tenant": "cookies", "username": student.username, "password": "sakura-2026", "csrf": csrf], as: .urlEncodedForm)
+            }) { response async in
+                let session = response.headers.setCookie?[Sessions.cookieName]
+                #expect(session?.isHTTPOnly == true && session?.isSecure == true && session?.sameSite == .lax)
+            }
+        }
+    }
+
+    @Test func aPostWithoutTheFormsTokenIsRefused() async throws {
+        try await withApp(.sqlite) { app, _ in
+            let (student, _) = try await prepare(app, tenant: "csrf")
+            try await app.testing().test(.POST, "signin", beforeRequest: { request in
+                try request.content.encode(["tenant": "csrf", "username": student.username, "password": "sakura-2026", "csrf": "guess"], as: .urlEncodedForm)
+            }) { response async in
+                #expect(response.status == .forbidden)
+                #expect(response.headers.setCookie?[Sessions.cookieName] == nil)
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aWrongPasswordGetsAPlainAnswerAndIsAudited(database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in
+            let tenant = uniqueTenant("wrong")
+            let (student, _) = try await prepare(app, tenant: tenant)
+            var browser = Browser()
+            let (status, body) = try await signIn(app, &browser, tenant: tenant, username: student.username, password: "not-it-at-all")
+            #expect(status == .unauthorized)
+            #expect(body.contains("ユーザー名かパスワードがちがいます"))
+            #expect(browser.cookies[Sessions.cookieName] == nil)
+            let unknown = try await signIn(app, &browser, tenant: tenant, username: "nobody", password: "not-it-at-all")
+            #expect(unknown.0 == .unauthorized && unknown.1.contains("ユーザー名かパスワードがちがいます"))
+            let failures = try await AuditLog(database: app.db).events(tenant: tenant).filter { $0.action == "signin.failure" }
+            #expect(failures.count == 2)
+            #expect(failures.allSatisfy { !$0.source.isEmpty && $0.details.contains("password") })
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aTeacherSeesTheirClassesWithMembers(database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in
+            let tenant = uniqueTenant("teacher")
+            let (_, teacher) = try await prepare(app, tenant: tenant)
+            var browser = Browser()
+            _ = try await signIn(app, &browser, tenant: tenant, username: teacher.username, password: "kokuban-2026")
+            try await app.testing().test(.GET, "home?lang=en", beforeRequest: { [browser] in $0.headers.cookie = browser.cookieHeader }) { response async in
+                let html = response.body.string
+                #expect(html.contains("My classes"))
+                #expect(html.range(of: #">[1-9][0-9]* students<"#, options: .regularExpression) != nil)
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func sessionsEndWhenTheRosterRemovesTheUserOrOnSignOutEverywhere(database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in
+            let tenant = uniqueTenant("ending")
+            let (student, teacher) = try await prepare(app, tenant: tenant)
+            var laptop = Browser(), tablet = Browser(), pupil = Browser()
+            _ = try await signIn(app, &laptop, tenant: tenant, username: teacher.username, password: "kokuban-2026")
+            _ = try await signIn(app, &tablet, tenant: tenant, username: teacher.username, password: "kokuban-2026")
+            _ = try await signIn(app, &pupil, tenant: tenant, username: student.username, password: "sakura-2026")
+            var csrf = ""
+            try await app.testing().test(.GET, "home", beforeRequest: { [laptop] in $0.headers.cookie = laptop.cookieHeader }) { response async in
+                csrf = Self.hiddenValue("csrf", in: response.body.string) ?? ""
+            }
+            try await app.testing().test(.POST, "signout-everywhere", beforeRequest: { [laptop, csrf] request in
+                request.headers.cookie = laptop.cookieHeader
+                try request.content.encode(["csrf": csrf], as: .urlEncodedForm)
+            }) { response async in #expect(response.status == .seeOther) }
+            try await app.testing().test(.GET, "home", beforeRequest: { [tablet] in $0.headers.cookie = tablet.cookieHeader }) { response async in
+                #expect(response.status == .seeOther)
+            }
+            #expect(try await UserSession.query(on: app.db).filter(\.$tenantCode == tenant).filter(\.$userSourcedID == teacher.sourcedId).count() == 0)
+
+            // The roster removes the student: their open session ends at the next request.
+            let package = try demoPackage(schools: 1, students: 30)
+            let smaller = try PackageEditor(folder: package).copy()
+            try smaller.edit("users.csv") { _, rows in rows.removeAll { $0[0] == student.sourcedId } }
+            for file in ["enrollments.csv", "roles.csv"] {
+                try smaller.edit(file) { header, rows in rows.removeAll { $0[header.index(of: "userSourcedId")] == student.sourcedId } }
+            }
+            try smaller.edit("demographics.csv") { _, rows in rows.removeAll { $0[0] == student.sourcedId } }
+            _ = try await importPackage(smaller.folder, tenant: tenant, app: app)
+            try await app.testing().test(.GET, "home", beforeRequest: { [pupil] in $0.headers.cookie = pupil.cookieHeader }) { response async in
+                #expect(response.status == .seeOther)
+            }
+        }
+    }
+}
