@@ -22,3 +22,8 @@ extension Application {
     /// The settings the application was configured with.
     public var settings: Settings { storage[SettingsKey.self] ?? Settings() }
 }
+
+/// Set by `serve --demo`: the sign-in page then shows the demo accounts.
+struct DemoModeKey: StorageKey {
+    typealias Value = Bool
+}

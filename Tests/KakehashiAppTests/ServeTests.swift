@@ -43,6 +43,12 @@ import Testing
         #expect(String(decoding: body, as: UTF8.self).contains("ok"))
         let (page, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/")!)
         #expect(String(decoding: page, as: UTF8.self).contains("かけはし市立"))
+        // The demo shows its accounts on the sign-in page, and logged them.
+        let (signin, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/signin")!)
+        let form = String(decoding: signin, as: UTF8.self)
+        #expect(form.contains("gakushu-2026") && form.contains("kyoshitsu-2026"))
+        let demo = try #require(objects.compactMap { $0 }.first { $0["message"] == "demo sign-in" })
+        #expect(demo["student"]?.hasSuffix("/ gakushu-2026") == true)
 
         process.terminate()  // SIGTERM
         process.waitUntilExit()

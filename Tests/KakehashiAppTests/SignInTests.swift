@@ -208,4 +208,22 @@ import VaporTesting
             }
         }
     }
+
+    @Test func demoAccountsAppearOnlyOnADemoServer() async throws {
+        try await withApp(.sqlite) { app, _ in
+            _ = try await DemoSeeder.seedIfEmpty(app)
+            let credentials = try #require(try await DemoSeeder.credentials(app.db))
+            #expect(try await Accounts(database: app.db).verify(tenantCode: "demo", username: credentials.student, password: DemoSeeder.studentPassword) != .rejected)
+            try await app.testing().test(.GET, "signin") { response async in
+                #expect(!response.body.string.contains(DemoSeeder.studentPassword))
+            }
+            app.storage[DemoModeKey.self] = true
+            try await app.testing().test(.GET, "signin") { response async in
+                #expect(response.body.string.contains("\(credentials.student) / \(DemoSeeder.studentPassword)"))
+            }
+            var browser = Browser()
+            let (status, location) = try await signIn(app, &browser, tenant: "demo", username: credentials.teacher, password: DemoSeeder.teacherPassword)
+            #expect(status == .seeOther && location == "/home")
+        }
+    }
 }

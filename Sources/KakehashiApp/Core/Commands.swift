@@ -28,11 +28,21 @@ public enum Commands {
             settings: settings,
             arguments: ["kakehashi", "serve", "--hostname", settings.hostname, "--port", String(settings.port)])
         do {
-            if demo, let summary = try await DemoSeeder.seedIfEmpty(app) {
-                app.logger.notice("demo city imported", metadata: [
-                    "tenant": .string(summary.tenant),
-                    "users": .string(String(summary.counts["users"]?.created ?? 0)),
-                ])
+            if demo {
+                app.storage[DemoModeKey.self] = true
+                if let summary = try await DemoSeeder.seedIfEmpty(app) {
+                    app.logger.notice("demo city imported", metadata: [
+                        "tenant": .string(summary.tenant),
+                        "users": .string(String(summary.counts["users"]?.created ?? 0)),
+                    ])
+                }
+                if let credentials = try await DemoSeeder.credentials(app.db) {
+                    // Demo accounts only: these passwords are public on purpose.
+                    app.logger.notice("demo sign-in", metadata: [
+                        "student": .string("\(credentials.student) / \(DemoSeeder.studentPassword)"),
+                        "teacher": .string("\(credentials.teacher) / \(DemoSeeder.teacherPassword)"),
+                    ])
+                }
             }
             app.logger.notice("Kakehashi listening", metadata: [
                 "url": .string("http://\(settings.hostname):\(settings.port)/"),

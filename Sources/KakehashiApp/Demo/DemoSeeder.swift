@@ -9,6 +9,27 @@ import Vapor
 public enum DemoSeeder {
     public static let tenantCode = "demo"
 
+    /// Demo passwords, set for the first demo student and teacher (shown on the sign-in page of a
+    /// `serve --demo` server, never in production).
+    public static let studentPassword = "gakushu-2026"
+    public static let teacherPassword = "kyoshitsu-2026"
+
+    /// The demo accounts with a password, for the sign-in page and the log.
+    public struct Credentials: Sendable {
+        public var student: String
+        public var teacher: String
+    }
+
+    /// The demo's sign-in names, when the demo tenant exists.
+    public static func credentials(_ database: any Database) async throws -> Credentials? {
+        guard try await Tenant.query(on: database).filter(\.$code == tenantCode).first() != nil else { return nil }
+        let accounts = Accounts(database: database)
+        guard let student = try await accounts.list(tenantCode: tenantCode, role: "student").first,
+            let teacher = try await accounts.list(tenantCode: tenantCode, role: "teacher").first
+        else { return nil }
+        return Credentials(student: student.username, teacher: teacher.username)
+    }
+
     /// Returns the import summary, or nil when the database already had a tenant.
     public static func seedIfEmpty(_ app: Application) async throws -> RosterImportSummary? {
         guard try await Tenant.query(on: app.db).count() == 0 else { return nil }
@@ -18,7 +39,13 @@ public enum DemoSeeder {
         defer { try? FileManager.default.removeItem(at: folder) }
         var options = RosterImporter.Options()
         options.actor = "serve --demo"
-        return try await RosterImporter(database: app.db, logger: app.logger)
+        let summary = try await RosterImporter(database: app.db, logger: app.logger)
             .importPackage(try RosterPackage(url: folder), tenantCode: tenantCode, options: options)
+        if let credentials = try await credentials(app.db) {
+            let accounts = Accounts(database: app.db)
+            try await accounts.setPassword(tenantCode: tenantCode, username: credentials.student, password: studentPassword, actor: "serve --demo")
+            try await accounts.setPassword(tenantCode: tenantCode, username: credentials.teacher, password: teacherPassword, actor: "serve --demo")
+        }
+        return summary
     }
 }

@@ -49,8 +49,9 @@ struct OverviewController: RouteCollection {
         let body: Node<HTML.BodyContext> = .group(
             .h1(.text(language.text("学習eポータル 架け橋", "Kakehashi learning e-portal"))),
             .p(.class("lead"), .text(language.text(
-                "名簿(OneRoster Japan Profile)を取り込んだ自治体の一覧です。サインインは次の段階で加わります。",
-                "Boards of education whose OneRoster Japan Profile roster has been imported. Sign-in arrives next."))),
+                "名簿(OneRoster Japan Profile)を取り込んだ自治体の一覧です。",
+                "Boards of education whose OneRoster Japan Profile roster has been imported."))),
+            .p(.a(.class("button"), .href("/signin"), .text(language.text("サインイン", "Sign in")))),
             tenants.isEmpty
                 ? .p(.text(language.text("まだ名簿がありません。kakehashi roster import で取り込むか、kakehashi serve --demo で試してください。",
                                          "No roster yet. Import one with kakehashi roster import, or try kakehashi serve --demo.")))

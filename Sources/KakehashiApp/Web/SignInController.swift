@@ -45,8 +45,18 @@ struct SignInController: RouteCollection {
                 .label(.attribute(named: "for", value: "tenant"), .text(language.text("教育委員会", "Board of education"))),
                 .select(.id("tenant"), .attribute(named: "name", value: "tenant"), .forEach(tenants) { .option(.value($0.code), .label($0.name)) })
             )
+        var demoNote: Node<HTML.BodyContext> = .empty
+        if request.application.storage[DemoModeKey.self] == true, let demo = try await DemoSeeder.credentials(request.db) {
+            demoNote = .aside(
+                .class("demo"),
+                .h2(.text(language.text("おためし用のアカウント", "Demo accounts"))),
+                .p(.text(language.text("児童", "Student") + ": \(demo.student) / \(DemoSeeder.studentPassword)")),
+                .p(.text(language.text("先生", "Teacher") + ": \(demo.teacher) / \(DemoSeeder.teacherPassword)"))
+            )
+        }
         let body: Node<HTML.BodyContext> = .group(
             .h1(.text(language.text("サインイン", "Sign in"))),
+            demoNote,
             .if(message != nil, .p(.class("error"), .attribute(named: "role", value: "alert"), .text(message ?? ""))),
             .form(
                 .action("/signin"), .method(.post), .class("signin"),
