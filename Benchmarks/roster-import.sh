@@ -65,7 +65,8 @@ fi
 # The floor: the same CSV rows into equivalent tables (every column text, a unique index on
 # sourcedId, WAL journal as Kakehashi uses, one transaction) by the sqlite3 shell's .import. Measured
 # twice: with only that index ("plain"), and with the lookup indexes Kakehashi's schema has on these
-# tables (users by username; roles and enrollments by user), which every import must maintain.
+# tables (users by username; roles by user; enrollments by user and by class), which every import
+# must maintain.
 rm -rf "$work/csv"
 mkdir -p "$work/csv"
 unzip -q "$package" -d "$work/csv"
@@ -83,7 +84,9 @@ floor_sql() {  # $1: with lookup indexes (1) or not (0)
     if [ "$1" = 1 ]; then
       case "$name" in
         users) echo "CREATE INDEX users_username ON users (username);" ;;
-        roles|enrollments) echo "CREATE INDEX ${name}_user ON \"$name\" (userSourcedId);" ;;
+        roles) echo "CREATE INDEX roles_user ON roles (userSourcedId);" ;;
+        enrollments) echo "CREATE INDEX enrollments_user ON enrollments (userSourcedId);"
+                     echo "CREATE INDEX enrollments_class ON enrollments (classSourcedId);" ;;
       esac
     fi
     echo ".import --csv --skip 1 '$f' \"$name\""

@@ -19,7 +19,7 @@ struct CreateSessions: AsyncMigration {
             .create()
         try await database.sql.create(index: "sessions_user").on(UserSession.schema).column("tenant_id").column("user_sourced_id").run()
         // The teacher's home lists the members of each class.
-        try await database.sql.create(index: "roster_enrollments_class").on("roster_enrollments").column("tenant_id").column("class_sourced_id").run()
+        try await database.sql.create(index: "roster_enrollments_class").on("roster_enrollments").column("class_sourced_id").run()
     }
 
     func revert(on database: any Database) async throws {
