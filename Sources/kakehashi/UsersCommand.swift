@@ -2,13 +2,21 @@ import ArgumentParser
 import Foundation
 import KakehashiApp
 
-/// Reads a password from standard input (one line), so it never appears in the process list or
+/// A password read from standard input (one line), so it never appears in the process list or
 /// the shell history.
-func readPasswordFromStandardInput() throws -> String {
-    guard let line = readLine(strippingNewline: true), !line.isEmpty else {
-        throw ValidationError("no password on standard input")
+struct PasswordInput: ParsableArguments {
+    @Flag(name: .customLong("password-stdin"), help: "Read the password from standard input (required).") var passwordStdin = false
+
+    func validate() throws {
+        guard passwordStdin else { throw ValidationError("pass the password on standard input with --password-stdin") }
     }
-    return line
+
+    func read() throws -> String {
+        guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+            throw ValidationError("no password on standard input")
+        }
+        return line
+    }
 }
 
 var commandActor: String { "cli:\(NSUserName())@\(ProcessInfo.processInfo.hostName)" }
@@ -38,16 +46,12 @@ struct UsersCommand: AsyncParsableCommand {
 
         @Option(help: "Tenant code.") var tenant: String
         @Option(help: "The user's roster username.") var username: String
-        @Flag(name: .customLong("password-stdin"), help: "Read the password from standard input (required).") var passwordStdin = false
+        @OptionGroup var password: PasswordInput
         @OptionGroup var database: DatabaseOptions
-
-        func validate() throws {
-            guard passwordStdin else { throw ValidationError("pass the password on standard input with --password-stdin") }
-        }
 
         func run() async throws {
             Commands.bootstrapLogging(level: "warning")
-            let password = try readPasswordFromStandardInput()
+            let password = try self.password.read()
             try await Commands.setPassword(tenant: tenant, username: username, password: password, actor: commandActor, settings: database.settings())
             print("password set for \(username) in \(tenant)")
         }
@@ -61,16 +65,12 @@ struct AdminCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create an operator (all tenants); the password comes from standard input.")
 
         @Option(help: "Operator name.") var username: String
-        @Flag(name: .customLong("password-stdin"), help: "Read the password from standard input (required).") var passwordStdin = false
+        @OptionGroup var password: PasswordInput
         @OptionGroup var database: DatabaseOptions
-
-        func validate() throws {
-            guard passwordStdin else { throw ValidationError("pass the password on standard input with --password-stdin") }
-        }
 
         func run() async throws {
             Commands.bootstrapLogging(level: "warning")
-            let password = try readPasswordFromStandardInput()
+            let password = try self.password.read()
             try await Commands.createOperator(username: username, password: password, actor: commandActor, settings: database.settings())
             print("operator \(username) created")
         }

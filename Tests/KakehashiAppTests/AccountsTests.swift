@@ -91,12 +91,7 @@ import Testing
             let student = try #require(try await accounts.list(tenantCode: tenant, role: "student").first)
             try await accounts.setPassword(tenantCode: tenant, username: student.username, password: "sakura-2026", actor: "test")
 
-            let smaller = try PackageEditor(folder: package).copy()
-            try smaller.edit("users.csv") { _, rows in rows.removeAll { $0[0] == student.sourcedId } }
-            for file in ["enrollments.csv", "roles.csv"] {
-                try smaller.edit(file) { header, rows in rows.removeAll { $0[header.index(of: "userSourcedId")] == student.sourcedId } }
-            }
-            try smaller.edit("demographics.csv") { _, rows in rows.removeAll { $0[0] == student.sourcedId } }
+            let smaller = try PackageEditor(folder: package).without(user: student.sourcedId)
             _ = try await importPackage(smaller.folder, tenant: tenant, app: app)
             #expect(try await accounts.verify(tenantCode: tenant, username: student.username, password: "sakura-2026") == .rejected)
         }

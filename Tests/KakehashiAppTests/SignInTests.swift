@@ -196,12 +196,7 @@ import VaporTesting
 
             // The roster removes the student: their open session ends at the next request.
             let package = try demoPackage(schools: 1, students: 30)
-            let smaller = try PackageEditor(folder: package).copy()
-            try smaller.edit("users.csv") { _, rows in rows.removeAll { $0[0] == student.sourcedId } }
-            for file in ["enrollments.csv", "roles.csv"] {
-                try smaller.edit(file) { header, rows in rows.removeAll { $0[header.index(of: "userSourcedId")] == student.sourcedId } }
-            }
-            try smaller.edit("demographics.csv") { _, rows in rows.removeAll { $0[0] == student.sourcedId } }
+            let smaller = try PackageEditor(folder: package).without(user: student.sourcedId)
             _ = try await importPackage(smaller.folder, tenant: tenant, app: app)
             try await app.testing().test(.GET, "home", beforeRequest: { [pupil] in $0.headers.cookie = pupil.cookieHeader }) { response async in
                 #expect(response.status == .seeOther)

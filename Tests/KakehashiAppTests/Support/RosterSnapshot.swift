@@ -57,6 +57,17 @@ struct PackageEditor {
         try write(file, [header] + all)
     }
 
+    /// A copy of the package without one user and their enrollment, role and demographics rows.
+    func without(user sourcedId: String) throws -> PackageEditor {
+        let copy = try copy()
+        try copy.edit("users.csv") { _, rows in rows.removeAll { $0[0] == sourcedId } }
+        for file in ["enrollments.csv", "roles.csv"] {
+            try copy.edit(file) { header, rows in rows.removeAll { $0[header.index(of: "userSourcedId")] == sourcedId } }
+        }
+        try copy.edit("demographics.csv") { _, rows in rows.removeAll { $0[0] == sourcedId } }
+        return copy
+    }
+
     /// Copies the package to a new folder.
     func copy() throws -> PackageEditor {
         let target = try temporaryFolder()
