@@ -221,4 +221,21 @@ import VaporTesting
             #expect(status == .seeOther && location == "/home")
         }
     }
+
+    @Test func cookiesAreSecureExceptOnPlainHTTPToThisMachine() async throws {
+        try await withApp(.sqlite) { app, _ in
+            _ = try await DemoSeeder.seedIfEmpty(app)
+            for (host, secure) in [("portal.city.example", true), ("localhost:8080", false), ("127.0.0.1:8080", false), ("[::1]:8080", false)] {
+                try await app.testing().test(.GET, "signin", beforeRequest: { $0.headers.replaceOrAdd(name: .host, value: host) }) { response async in
+                    #expect(response.headers.setCookie?[SignInController.formCookie]?.isSecure == secure, "\(host)")
+                }
+            }
+            try await app.testing().test(.GET, "signin", beforeRequest: {
+                $0.headers.replaceOrAdd(name: .host, value: "localhost")
+                $0.headers.replaceOrAdd(name: "X-Forwarded-Proto", value: "https")
+            }) { response async in
+                #expect(response.headers.setCookie?[SignInController.formCookie]?.isSecure == true)
+            }
+        }
+    }
 }

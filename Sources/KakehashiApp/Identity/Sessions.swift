@@ -69,13 +69,13 @@ struct Sessions: Sendable {
         SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
-    /// The session cookie: HttpOnly, Secure (browsers accept Secure cookies on http://localhost
-    /// too), SameSite=Lax.
-    static func cookie(_ token: String) -> HTTPCookies.Value {
-        HTTPCookies.Value(string: token, maxAge: Int(lifetime), path: "/", isSecure: true, isHTTPOnly: true, sameSite: .lax)
+    /// The session cookie: HttpOnly, SameSite=Lax, and Secure unless `secure` is false (plain
+    /// HTTP to this machine during development, see ``Request/cookiesMayBeInsecure``).
+    static func cookie(_ token: String, secure: Bool = true) -> HTTPCookies.Value {
+        HTTPCookies.Value(string: token, maxAge: Int(lifetime), path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .lax)
     }
 
-    static var expiredCookie: HTTPCookies.Value {
-        HTTPCookies.Value(string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, path: "/", isSecure: true, isHTTPOnly: true, sameSite: .lax)
+    static func expiredCookie(secure: Bool = true) -> HTTPCookies.Value {
+        HTTPCookies.Value(string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .lax)
     }
 }

@@ -12,6 +12,17 @@ extension Request {
         return session
     }
 
+    /// Whether cookies may go without `Secure`: only for a request to this machine by name
+    /// (`localhost`, `127.0.0.1`, `[::1]`) over a plain connection, i.e. `serve` on a developer's
+    /// laptop, where some browsers would drop a Secure cookie. Everywhere else (behind TLS) cookies
+    /// are Secure.
+    var cookiesMayBeInsecure: Bool {
+        guard let host = headers.first(name: .host)?.lowercased() else { return false }
+        let name = host.hasPrefix("[") ? String(host.prefix { $0 != "]" }) + "]" : String(host.prefix { $0 != ":" })
+        let forwardedTLS = headers.first(name: "X-Forwarded-Proto")?.lowercased() == "https"
+        return !forwardedTLS && ["localhost", "127.0.0.1", "[::1]"].contains(name)
+    }
+
     /// Where the request comes from, for the audit log.
     var sourceAddress: String { peerAddress?.ipAddress ?? "unknown" }
 

@@ -77,7 +77,8 @@ struct SignInController: RouteCollection {
         )
         let response = Layout.response(Layout.page(title: language.text("サインイン", "Sign in"), language: language, path: "/signin", body: body))
         response.status = status
-        response.cookies[Self.formCookie] = HTTPCookies.Value(string: token, maxAge: 3600, path: "/signin", isSecure: true, isHTTPOnly: true, sameSite: .strict)
+        response.cookies[Self.formCookie] = HTTPCookies.Value(
+            string: token, maxAge: 3600, path: "/signin", isSecure: !request.cookiesMayBeInsecure, isHTTPOnly: true, sameSite: .strict)
         return response
     }
 
@@ -99,8 +100,8 @@ struct SignInController: RouteCollection {
                 .init(actor: "user:\(tenantCode)/\(account.sourcedId)", action: "signin.success", subject: "user:\(tenantCode)/\(account.sourcedId)",
                       details: ["method": "password"], source: request.sourceAddress), tenant: tenantCode)
             let response = request.redirect(to: "/home", redirectType: .normal)
-            response.cookies[Sessions.cookieName] = Sessions.cookie(token)
-            response.cookies[Self.formCookie] = Sessions.expiredCookie
+            response.cookies[Sessions.cookieName] = Sessions.cookie(token, secure: !request.cookiesMayBeInsecure)
+            response.cookies[Self.formCookie] = Sessions.expiredCookie(secure: !request.cookiesMayBeInsecure)
             return response
         case .locked, .rejected, .notAllowed:
             break
@@ -144,7 +145,7 @@ struct SignInController: RouteCollection {
 
     private func signedOut(_ request: Request) -> Response {
         let response = request.redirect(to: "/signin", redirectType: .normal)
-        response.cookies[Sessions.cookieName] = Sessions.expiredCookie
+        response.cookies[Sessions.cookieName] = Sessions.expiredCookie(secure: !request.cookiesMayBeInsecure)
         return response
     }
 
