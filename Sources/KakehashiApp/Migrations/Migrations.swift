@@ -11,5 +11,6 @@ extension Application {
         CreateCredentials(),
         CreateAccountIndexes(),
         CreateSessions(),
+        CreateRateLimits(),
     ]
 }

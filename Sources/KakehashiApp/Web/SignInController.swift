@@ -89,6 +89,22 @@ struct SignInController: RouteCollection {
             throw Abort(.forbidden, reason: "the form has expired; reload the page / フォームの有効期限が切れました。ページを読み込み直してください")
         }
         let tenantCode = form.tenant ?? ""
+        let limiter = RateLimiter(database: request.db)
+        guard try await limiter.hit("signin:address:\(request.sourceAddress)", rule: RateLimiter.signInPerAddress),
+            try await limiter.hit("signin:account:\(tenantCode)/\(form.username)", rule: RateLimiter.signInPerAccount)
+        else {
+            try await AuditLog(database: request.db).append(
+                .init(actor: "anonymous", action: "signin.rate-limited", subject: "username:\(form.username)",
+                      details: ["method": "password"], source: request.sourceAddress),
+                tenant: try await Tenant.query(on: request.db).filter(\.$code == tenantCode).first() != nil ? tenantCode : nil)
+            let response = try await renderForm(
+                request,
+                message: language.text("サインインの試行が多すぎます。しばらく待ってからもう一度ためしてください。",
+                                       "Too many sign-in attempts. Wait a few minutes and try again."),
+                status: .tooManyRequests)
+            response.headers.replaceOrAdd(name: .retryAfter, value: "300")
+            return response
+        }
         let result = try await Accounts(database: request.db).verify(tenantCode: tenantCode, username: form.username, password: form.password)
         let audit = AuditLog(database: request.db)
         let chain = try await Tenant.query(on: request.db).filter(\.$code == tenantCode).first() != nil ? tenantCode : nil
