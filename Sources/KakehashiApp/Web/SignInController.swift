@@ -89,6 +89,9 @@ struct SignInController: RouteCollection {
             throw Abort(.forbidden, reason: "the form has expired; reload the page / フォームの有効期限が切れました。ページを読み込み直してください")
         }
         let tenantCode = form.tenant ?? ""
+        let tenant = try await Tenant.query(on: request.db).filter(\.$code == tenantCode).first()
+        // Failures are logged in the tenant's chain when the tenant exists, else in the system chain.
+        let chain = tenant != nil ? tenantCode : nil
         let limiter = RateLimiter(database: request.db)
         guard try await limiter.hit("signin:address:\(request.sourceAddress)", rule: RateLimiter.signInPerAddress),
             try await limiter.hit("signin:account:\(tenantCode)/\(form.username)", rule: RateLimiter.signInPerAccount)
@@ -96,7 +99,7 @@ struct SignInController: RouteCollection {
             try await AuditLog(database: request.db).append(
                 .init(actor: "anonymous", action: "signin.rate-limited", subject: "username:\(form.username)",
                       details: ["method": "password"], source: request.sourceAddress),
-                tenant: try await Tenant.query(on: request.db).filter(\.$code == tenantCode).first() != nil ? tenantCode : nil)
+                tenant: chain)
             let response = try await renderForm(
                 request,
                 message: language.text("サインインの試行が多すぎます。しばらく待ってからもう一度ためしてください。",
@@ -107,10 +110,9 @@ struct SignInController: RouteCollection {
         }
         let result = try await Accounts(database: request.db).verify(tenantCode: tenantCode, username: form.username, password: form.password)
         let audit = AuditLog(database: request.db)
-        let chain = try await Tenant.query(on: request.db).filter(\.$code == tenantCode).first() != nil ? tenantCode : nil
         switch result {
         case .success(let account):
-            guard let tenant = try await Tenant.query(on: request.db).filter(\.$code == tenantCode).first() else { break }
+            guard let tenant else { break }
             let (token, _) = try await Sessions(database: request.db).start(account: account, tenant: tenant, source: request.sourceAddress)
             try await audit.append(
                 .init(actor: "user:\(tenantCode)/\(account.sourcedId)", action: "signin.success", subject: "user:\(tenantCode)/\(account.sourcedId)",
