@@ -23,7 +23,7 @@ var commandActor: String { "cli:\(NSUserName())@\(ProcessInfo.processInfo.hostNa
 
 struct UsersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "users", abstract: "Accounts from the roster.", subcommands: [List.self, SetPassword.self])
+        commandName: "users", abstract: "Accounts from the roster.", subcommands: [List.self, SetPassword.self, ImportPasswords.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List a tenant's active users, one a line, username first.")
@@ -54,6 +54,33 @@ struct UsersCommand: AsyncParsableCommand {
             let password = try self.password.read()
             try await Commands.setPassword(tenant: tenant, username: username, password: password, actor: commandActor, settings: database.settings())
             print("password set for \(username) in \(tenant)")
+        }
+    }
+}
+
+extension UsersCommand {
+    struct ImportPasswords: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "import-passwords",
+            abstract: "Set many users' passwords from CSV lines `username,password` on standard input (all or none).")
+
+        @Option(help: "Tenant code.") var tenant: String
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            Commands.bootstrapLogging(level: "warning")
+            var entries: [Accounts.PasswordEntry] = []
+            var number = 0
+            while let line = readLine(strippingNewline: true) {
+                number += 1
+                if line.isEmpty { continue }
+                guard let comma = line.firstIndex(of: ",") else {
+                    throw ValidationError("line \(number): expected username,password / \(number)行目: 「ユーザー名,パスワード」の形にしてください")
+                }
+                entries.append(.init(line: number, username: String(line[..<comma]), password: String(line[line.index(after: comma)...])))
+            }
+            let count = try await Commands.setPasswords(tenant: tenant, entries: entries, actor: commandActor, settings: database.settings())
+            print("passwords set for \(count) users in \(tenant)")
         }
     }
 }

@@ -117,6 +117,12 @@ public enum Commands {
         }
     }
 
+    public static func setPasswords(tenant: String, entries: [Accounts.PasswordEntry], actor: String, settings: Settings) async throws -> Int {
+        try await Application.withKakehashi(settings: settings) { app in
+            try await Accounts(database: app.db).setPasswords(tenantCode: tenant, entries: entries, actor: actor)
+        }
+    }
+
     public static func createOperator(username: String, password: String, actor: String, settings: Settings) async throws {
         try await Application.withKakehashi(settings: settings) { app in
             try await Accounts(database: app.db).createOperator(username: username, password: password, actor: actor)

@@ -88,6 +88,85 @@ public struct Accounts: Sendable {
         }
     }
 
+    /// One line of a password list: `username,password`.
+    public struct PasswordEntry: Sendable {
+        public var line: Int
+        public var username: String
+        public var password: String
+
+        public init(line: Int, username: String, password: String) {
+            self.line = line
+            self.username = username
+            self.password = password
+        }
+    }
+
+    /// Sets many passwords at once (initial passwords for a school), all or none: every line is
+    /// checked before anything is written, and the hashes are computed on every core.
+    public func setPasswords(tenantCode: String, entries: [PasswordEntry], actor: String) async throws -> Int {
+        let tenant = try await tenantModel(tenantCode)
+        let tenantID = try tenant.requireID()
+        let rows = try await BulkSQL(database).run(
+            "SELECT \"username\", \"sourced_id\" FROM \"roster_users\" WHERE \"tenant_id\" = ? AND \"status\" = 'active'",
+            [.uuid(tenantID)], columns: ["username", "sourced_id"])
+        var sourcedIds: [String: String] = [:]
+        for row in rows { sourcedIds[row[0] ?? ""] = row[1] ?? "" }
+        var problems: [String] = []
+        var seen: Set<String> = []
+        for entry in entries {
+            if sourcedIds[entry.username] == nil {
+                problems.append("line \(entry.line): no active user \"\(entry.username)\" / \(entry.line)行目: 利用者 \"\(entry.username)\" はいません")
+            } else if entry.password.count < Self.minimumPasswordLength {
+                problems.append("line \(entry.line): the password needs at least \(Self.minimumPasswordLength) characters / \(entry.line)行目: パスワードは\(Self.minimumPasswordLength)文字以上にしてください")
+            } else if !seen.insert(entry.username).inserted {
+                problems.append("line \(entry.line): \"\(entry.username)\" appears twice / \(entry.line)行目: \"\(entry.username)\" が2回あります")
+            }
+        }
+        guard problems.isEmpty else {
+            throw RosterError(message: (problems.prefix(20) + (problems.count > 20 ? ["… \(problems.count - 20) more"] : [])).joined(separator: "\n"))
+        }
+        let hashes = try await withThrowingTaskGroup(of: (Int, String).self) { group in
+            var result = [String](repeating: "", count: entries.count)
+            var next = 0
+            let width = max(1, System.coreCount)
+            func add(_ index: Int) {
+                let password = entries[index].password
+                group.addTask { (index, try await Self.hash(password)) }
+            }
+            while next < min(width, entries.count) { add(next); next += 1 }
+            while let (index, hash) = try await group.next() {
+                result[index] = hash
+                if next < entries.count { add(next); next += 1 }
+            }
+            return result
+        }
+        let userIds = sourcedIds
+        try await database.transaction { tx in
+            let existing = try await Credential.query(on: tx).filter(\.$tenantID == tenantID).all()
+            var byUser: [String: Credential] = [:]
+            for credential in existing { byUser[credential.userSourcedID] = credential }
+            let now = Date()
+            for (index, entry) in entries.enumerated() {
+                let sourcedId = userIds[entry.username] ?? ""
+                let credential = byUser[sourcedId] ?? {
+                    let new = Credential()
+                    new.tenantID = tenantID
+                    new.userSourcedID = sourcedId
+                    return new
+                }()
+                credential.passwordHash = hashes[index]
+                credential.failedAttempts = 0
+                credential.lockedUntil = nil
+                credential.updatedAt = now
+                try await credential.save(on: tx)
+            }
+            try await AuditLog(database: tx).append(
+                .init(actor: actor, action: "password.import", subject: "tenant:\(tenantCode)", details: ["count": String(entries.count)]),
+                tenant: tenantCode)
+        }
+        return entries.count
+    }
+
     /// Checks a password sign-in, counting failures and locking the account after too many.
     public func verify(tenantCode: String, username: String, password: String, now: Date = Date()) async throws -> SignInResult {
         guard let tenant = try await Tenant.query(on: database).filter(\.$code == tenantCode).first() else { return .rejected }
