@@ -7,9 +7,11 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.migrations.add(Application.migrationList)
     try await app.prepareDatabase()
     app.storage[SettingsKey.self] = settings
+    app.storage[SecretBoxKey.self] = try SecretBox.load(settings)
     app.middleware = Middlewares()
     app.middleware.use(SecurityHeadersMiddleware())
-    app.middleware.use(ErrorMiddleware.default(environment: app.environment))
+    app.middleware.use(PageErrorMiddleware(environment: app.environment))
+    app.middleware.use(LanguageMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
     try routes(app)
 }

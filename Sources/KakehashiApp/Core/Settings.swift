@@ -13,6 +13,13 @@ public struct Settings: Sendable {
     public var shrinkLimitPercent: Double
     /// Log level (`KAKEHASHI_LOG_LEVEL`: trace, debug, info, notice, warning, error).
     public var logLevel: String
+    /// 32 bytes in base64 sealing secrets at rest (`KAKEHASHI_SECRET_KEY`); without it, a key
+    /// file in the data folder (see ``SecretBox``).
+    public var secretKey: String?
+    /// The address people reach this server at, for links sent elsewhere such as the OpenID
+    /// Connect redirect URI (`KAKEHASHI_PUBLIC_URL`, e.g. `https://portal.example.jp`); without
+    /// it, `http://HOST:PORT`.
+    public var publicURL: String?
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         let dataDir = environment["KAKEHASHI_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./kakehashi-data"
@@ -22,7 +29,12 @@ public struct Settings: Sendable {
         port = environment["KAKEHASHI_PORT"].flatMap(Int.init) ?? 8080
         shrinkLimitPercent = environment["KAKEHASHI_SHRINK_LIMIT"].flatMap(Double.init) ?? 10
         logLevel = environment["KAKEHASHI_LOG_LEVEL"] ?? "info"
+        secretKey = environment["KAKEHASHI_SECRET_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        publicURL = environment["KAKEHASHI_PUBLIC_URL"].flatMap { $0.isEmpty ? nil : String($0.reversed().drop { $0 == "/" }.reversed()) }
     }
+
+    /// The base of absolute links to this server, without a trailing slash.
+    public var baseURL: String { publicURL ?? "http://\(hostname):\(port)" }
 
     /// The SQLite file used when no database URL is set.
     public var sqliteFile: URL { dataDirectory.appendingPathComponent("kakehashi.sqlite") }

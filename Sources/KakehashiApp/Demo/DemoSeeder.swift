@@ -18,6 +18,7 @@ public enum DemoSeeder {
     public struct Credentials: Sendable {
         public var student: String
         public var teacher: String
+        var teacherSourcedId: String
     }
 
     /// The demo's sign-in names, when the demo tenant exists.
@@ -27,7 +28,7 @@ public enum DemoSeeder {
         guard let student = try await accounts.list(tenantCode: tenantCode, role: "student").first,
             let teacher = try await accounts.list(tenantCode: tenantCode, role: "teacher").first
         else { return nil }
-        return Credentials(student: student.username, teacher: teacher.username)
+        return Credentials(student: student.username, teacher: teacher.username, teacherSourcedId: teacher.sourcedId)
     }
 
     /// Returns the import summary, or nil when the database already had a tenant.
@@ -45,6 +46,14 @@ public enum DemoSeeder {
             let accounts = Accounts(database: app.db)
             try await accounts.setPassword(tenantCode: tenantCode, username: credentials.student, password: studentPassword, actor: "serve --demo")
             try await accounts.setPassword(tenantCode: tenantCode, username: credentials.teacher, password: teacherPassword, actor: "serve --demo")
+            // Teachers need a second factor; the demo teacher's is enrolled already and its
+            // current code is shown on the code page of a demo server.
+            if let tenant = try await Tenant.query(on: app.db).filter(\.$code == tenantCode).first(), let tenantID = tenant.id {
+                var generator = SystemRandomNumberGenerator()
+                try await SecondFactors(database: app.db, box: app.secretBox).enrollDirectly(
+                    owner: SecondFactors.owner(tenantID: tenantID, sourcedId: credentials.teacherSourcedId), tenantID: tenantID,
+                    secret: (0..<20).map { _ in UInt8.random(in: 0...255, using: &generator) })
+            }
         }
         return summary
     }

@@ -217,12 +217,23 @@ public struct Accounts: Sendable {
         }
     }
 
-    /// Whether a roster user is still active (sessions end when the roster removes their user).
+    /// Checks an operator's password (operators have no roster; the per-account rate limit
+    /// bounds guessing).
+    public func verifyOperator(username: String, password: String) async throws -> Bool {
+        guard let found = try await Operator.query(on: database).filter(\.$username == username).first() else {
+            _ = try await Self.verifyHash(password, Self.dummyHash)
+            return false
+        }
+        return try await Self.verifyHash(password, found.passwordHash)
+    }
+
+    /// Whether a roster user is still active and enabled (sessions end when the roster removes or
+    /// disables their user).
     func isActive(tenantID: UUID, sourcedId: String) async throws -> Bool {
         let rows = try await BulkSQL(database).run(
-            "SELECT \"status\" FROM \"roster_users\" WHERE \"tenant_id\" = ? AND \"sourced_id\" = ?",
-            [.uuid(tenantID), .text(sourcedId)], columns: ["status"])
-        return rows.first?.first == "active"
+            "SELECT \"status\", \"enabled_user\" FROM \"roster_users\" WHERE \"tenant_id\" = ? AND \"sourced_id\" = ?",
+            [.uuid(tenantID), .text(sourcedId)], columns: ["status", "enabled_user"])
+        return rows.first?[0] == "active" && rows.first?[1] != "false"
     }
 
     // MARK: - Lookups
@@ -235,7 +246,7 @@ public struct Accounts: Sendable {
     func account(tenantID: UUID, username: String) async throws -> Account? {
         let sql = BulkSQL(database)
         let rows = try await sql.run(
-            "SELECT \"sourced_id\", \"family_name\", \"given_name\", \"primary_org_sourced_id\" FROM \"roster_users\" WHERE \"tenant_id\" = ? AND \"username\" = ? AND \"status\" = 'active'",
+            "SELECT \"sourced_id\", \"family_name\", \"given_name\", \"primary_org_sourced_id\" FROM \"roster_users\" WHERE \"tenant_id\" = ? AND \"username\" = ? AND \"status\" = 'active' AND COALESCE(\"enabled_user\", 'true') <> 'false'",
             [.uuid(tenantID), .text(username)], columns: ["sourced_id", "family_name", "given_name", "primary_org_sourced_id"])
         guard rows.count == 1, let row = rows.first else { return nil }
         let id = row[0] ?? ""

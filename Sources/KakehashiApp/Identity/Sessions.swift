@@ -13,15 +13,35 @@ struct Sessions: Sendable {
 
     let database: any Database
 
-    /// A new session for `account`; returns the cookie token (never stored).
-    func start(account: Accounts.Account, tenant: Tenant, source: String, now: Date = Date()) async throws -> (token: String, session: UserSession) {
+    /// Who a new session belongs to.
+    struct Owner: Sendable {
+        var kind: UserSession.Kind
+        var tenantID: UUID?
+        var tenantCode: String
+        var subject: String
+        var role: String
+
+        static func user(_ account: Accounts.Account, tenant: Tenant) throws -> Owner {
+            Owner(kind: .user, tenantID: try tenant.requireID(), tenantCode: tenant.code, subject: account.sourcedId, role: account.role)
+        }
+
+        static func `operator`(_ name: String) -> Owner {
+            Owner(kind: .operator, tenantID: nil, tenantCode: "", subject: name, role: "operator")
+        }
+    }
+
+    /// A new session; returns the cookie token (never stored).
+    func start(_ owner: Owner, method: String, mfa: UserSession.MFAState, source: String, now: Date = Date()) async throws -> (token: String, session: UserSession) {
         let token = Self.randomToken()
         let session = UserSession()
         session.tokenHash = Self.hash(token)
-        session.tenantID = try tenant.requireID()
-        session.tenantCode = tenant.code
-        session.userSourcedID = account.sourcedId
-        session.role = account.role
+        session.kind = owner.kind.rawValue
+        session.tenantID = owner.tenantID
+        session.tenantCode = owner.tenantCode
+        session.userSourcedID = owner.subject
+        session.role = owner.role
+        session.method = method
+        session.mfa = mfa.rawValue
         session.csrfToken = Self.randomToken()
         session.createdAt = now
         session.expiresAt = now.addingTimeInterval(Self.lifetime)
@@ -31,13 +51,22 @@ struct Sessions: Sendable {
         return (token, session)
     }
 
+    /// Marks the second factor given and replaces the cookie token, so a token seen before the
+    /// second factor is worth nothing after it. Returns the new token.
+    func completeSecondFactor(_ session: UserSession) async throws -> String {
+        let token = Self.randomToken()
+        session.tokenHash = Self.hash(token)
+        session.mfa = UserSession.MFAState.satisfied.rawValue
+        session.csrfToken = Self.randomToken()
+        try await session.update(on: database)
+        return token
+    }
+
     /// The live session for a cookie token: not expired, not idle too long, and its user still an
     /// active roster user (a user the roster removes is signed out at the next request).
     func find(token: String, now: Date = Date()) async throws -> UserSession? {
         guard let session = try await UserSession.query(on: database).filter(\.$tokenHash == Self.hash(token)).first() else { return nil }
-        guard session.expiresAt > now, now.timeIntervalSince(session.lastSeenAt) < Self.idleTimeout,
-            try await Accounts(database: database).isActive(tenantID: session.tenantID, sourcedId: session.userSourcedID)
-        else {
+        guard session.expiresAt > now, now.timeIntervalSince(session.lastSeenAt) < Self.idleTimeout, try await isLive(session) else {
             try await session.delete(on: database)
             return nil
         }
@@ -48,6 +77,17 @@ struct Sessions: Sendable {
         return session
     }
 
+    /// Whether the session's owner still exists: an active roster user, or an operator.
+    private func isLive(_ session: UserSession) async throws -> Bool {
+        switch session.sessionKind {
+        case .operator:
+            return try await Operator.query(on: database).filter(\.$username == session.userSourcedID).count() > 0
+        case .user:
+            guard let tenantID = session.tenantID else { return false }
+            return try await Accounts(database: database).isActive(tenantID: tenantID, sourcedId: session.userSourcedID)
+        }
+    }
+
     func end(_ session: UserSession) async throws {
         try await session.delete(on: database)
     }
@@ -55,7 +95,7 @@ struct Sessions: Sendable {
     /// Ends every session of the session's user ("sign out everywhere").
     func endAll(of session: UserSession) async throws {
         try await UserSession.query(on: database)
-            .filter(\.$tenantID == session.tenantID).filter(\.$userSourcedID == session.userSourcedID).delete()
+            .filter(\.$kind == session.kind).filter(\.$tenantCode == session.tenantCode).filter(\.$userSourcedID == session.userSourcedID).delete()
     }
 
     static func randomToken() -> String {

@@ -12,5 +12,6 @@ extension Application {
         CreateAccountIndexes(),
         CreateSessions(),
         CreateRateLimits(),
+        CreateSignInFactors(),
     ]
 }

@@ -28,6 +28,14 @@ enum Layout {
         )
     }
 
+    /// A page with personal data: never stored by the browser or a proxy.
+    static func privateResponse(_ html: HTML, status: HTTPResponseStatus = .ok) -> Response {
+        let response = Self.response(html)
+        response.status = status
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+
     static func response(_ html: HTML) -> Response {
         let response = Response(status: .ok, body: .init(string: html.render()))
         response.headers.contentType = .html

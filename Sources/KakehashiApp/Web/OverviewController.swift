@@ -57,11 +57,7 @@ struct OverviewController: RouteCollection {
                                          "No roster yet. Import one with kakehashi roster import, or try kakehashi serve --demo.")))
                 : .group(sections)
         )
-        let response = Layout.response(Layout.page(title: language.text("架け橋", "Kakehashi"), language: language, path: "/", body: body))
-        if request.query[String.self, at: "lang"] != nil {
-            response.cookies["lang"] = HTTPCookies.Value(string: language.rawValue, maxAge: 31_536_000, isSecure: request.url.scheme == "https", isHTTPOnly: true, sameSite: .lax)
-        }
-        return response
+        return Layout.response(Layout.page(title: language.text("架け橋", "Kakehashi"), language: language, path: "/", body: body))
     }
 
     private func schoolRows(tenant: Tenant, database: any Database) async throws -> [SchoolRow] {

@@ -19,3 +19,18 @@ enum PageLanguage: String, Sendable {
 
     var other: PageLanguage { self == .ja ? .en : .ja }
 }
+
+/// Keeps the language chosen with `?lang=` for the following pages (a `lang` cookie).
+struct LanguageMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let response = try await next.respond(to: request)
+        if let query = request.query[String.self, at: "lang"], let language = PageLanguage(rawValue: query),
+            request.cookies["lang"]?.string != language.rawValue
+        {
+            response.cookies["lang"] = HTTPCookies.Value(
+                string: language.rawValue, maxAge: 365 * 24 * 60 * 60, path: "/", isSecure: !request.cookiesMayBeInsecure, isHTTPOnly: true,
+                sameSite: .lax)
+        }
+        return response
+    }
+}

@@ -2,7 +2,7 @@ import Fluent
 import Plot
 import Vapor
 
-/// Password sign-in, sign-out and the signed-in home page.
+/// The sign-in page, password sign-in (roster users and operators) and sign-out.
 struct SignInController: RouteCollection {
     static let formCookie = "kakehashi_form"
 
@@ -11,17 +11,15 @@ struct SignInController: RouteCollection {
         routes.post("signin", use: signIn)
         routes.post("signout", use: signOut)
         routes.post("signout-everywhere", use: signOutEverywhere)
-        routes.get("home", use: home)
     }
+
+    /// The hidden tenant value of the operators' sign-in form (not a valid tenant code).
+    static let operatorTenant = "_operator"
 
     struct SignInForm: Content {
         var tenant: String?
         var username: String
         var password: String
-        var csrf: String
-    }
-
-    struct CSRFForm: Content {
         var csrf: String
     }
 
@@ -35,10 +33,15 @@ struct SignInController: RouteCollection {
     private func renderForm(_ request: Request, message: String?, status: HTTPResponseStatus) async throws -> Response {
         let language = PageLanguage(request)
         let tenants = try await Tenant.query(on: request.db).sort(\.$code).all()
+        let asOperator = request.query[String.self, at: "as"] == "operator" || (try? request.content.get(String.self, at: "tenant")) == Self.operatorTenant
+        let providers = try await IdentityProvider.query(on: request.db).all()
+        let providerTenants = Dictionary(providers.map { ($0.tenantID, $0.displayName) }, uniquingKeysWith: { first, _ in first })
         // Before a session exists, the form's CSRF token is checked against a cookie (double submit).
         let token = Sessions.randomToken()
         let tenantField: Node<HTML.FormContext> =
-            tenants.count == 1
+            asOperator
+            ? .input(.type(.hidden), .name("tenant"), .value(Self.operatorTenant))
+            : tenants.count == 1
             ? .input(.type(.hidden), .name("tenant"), .value(tenants[0].code))
             : .div(
                 .class("field"),
@@ -54,9 +57,18 @@ struct SignInController: RouteCollection {
                 .p(.text(language.text("先生", "Teacher") + ": \(demo.teacher) / \(DemoSeeder.teacherPassword)"))
             )
         }
+        let providerLinks: Node<HTML.BodyContext> =
+            asOperator
+            ? .empty
+            : .ul(.class("providers"), .forEach(tenants.filter { providerTenants[$0.id ?? UUID()] != nil }) { tenant in
+                .li(.a(.class("button provider"), .href("/signin/oidc/\(tenant.code)"),
+                       .text(language.text("\(providerTenants[tenant.id ?? UUID()] ?? "")でサインイン", "Sign in with \(providerTenants[tenant.id ?? UUID()] ?? "")")
+                             + (tenants.count > 1 ? "(\(tenant.name))" : ""))))
+            })
         let body: Node<HTML.BodyContext> = .group(
-            .h1(.text(language.text("サインイン", "Sign in"))),
+            .h1(.text(asOperator ? language.text("運用者のサインイン", "Operator sign-in") : language.text("サインイン", "Sign in"))),
             demoNote,
+            providerLinks,
             .if(message != nil, .p(.class("error"), .attribute(named: "role", value: "alert"), .text(message ?? ""))),
             .form(
                 .action("/signin"), .method(.post), .class("signin"),
@@ -73,7 +85,10 @@ struct SignInController: RouteCollection {
                     .input(.id("password"), .name("password"), .type(.password), .attribute(named: "autocomplete", value: "current-password"), .required(true))
                 ),
                 .button(.type(.submit), .class("primary"), .text(language.text("サインイン", "Sign in")))
-            )
+            ),
+            .p(.class("quiet"), asOperator
+                ? .a(.href("/signin"), .text(language.text("児童生徒・先生のサインインへ", "Student and teacher sign-in")))
+                : .a(.href("/signin?as=operator"), .text(language.text("運用者の方はこちら", "Operators sign in here"))))
         )
         let response = Layout.response(Layout.page(title: language.text("サインイン", "Sign in"), language: language, path: "/signin", body: body))
         response.status = status
@@ -108,21 +123,19 @@ struct SignInController: RouteCollection {
             response.headers.replaceOrAdd(name: .retryAfter, value: "300")
             return response
         }
-        let result = try await Accounts(database: request.db).verify(tenantCode: tenantCode, username: form.username, password: form.password)
         let audit = AuditLog(database: request.db)
-        switch result {
-        case .success(let account):
-            guard let tenant else { break }
-            let (token, _) = try await Sessions(database: request.db).start(account: account, tenant: tenant, source: request.sourceAddress)
+        if tenantCode == Self.operatorTenant {
+            if try await Accounts(database: request.db).verifyOperator(username: form.username, password: form.password) {
+                return try await SignInFlow.complete(request, owner: .operator(form.username), method: "password")
+            }
             try await audit.append(
-                .init(actor: "user:\(tenantCode)/\(account.sourcedId)", action: "signin.success", subject: "user:\(tenantCode)/\(account.sourcedId)",
-                      details: ["method": "password"], source: request.sourceAddress), tenant: tenantCode)
-            let response = request.redirect(to: "/home", redirectType: .normal)
-            response.cookies[Sessions.cookieName] = Sessions.cookie(token, secure: !request.cookiesMayBeInsecure)
-            response.cookies[Self.formCookie] = Sessions.expiredCookie(secure: !request.cookiesMayBeInsecure)
-            return response
-        case .locked, .rejected, .notAllowed:
-            break
+                .init(actor: "anonymous", action: "signin.failure", subject: "operator:\(form.username)",
+                      details: ["method": "password", "reason": "rejected"], source: request.sourceAddress), tenant: nil)
+            return try await renderForm(request, message: language.text("ユーザー名かパスワードがちがいます。", "The username or password is not right."), status: .unauthorized)
+        }
+        let result = try await Accounts(database: request.db).verify(tenantCode: tenantCode, username: form.username, password: form.password)
+        if case .success(let account) = result, let tenant {
+            return try await SignInFlow.complete(request, owner: try .user(account, tenant: tenant), method: "password")
         }
         try await audit.append(
             .init(actor: "anonymous", action: "signin.failure", subject: "username:\(form.username)",
@@ -149,69 +162,20 @@ struct SignInController: RouteCollection {
         let session = try await requireSessionAndCSRF(request)
         try await Sessions(database: request.db).endAll(of: session)
         try await AuditLog(database: request.db).append(
-            .init(actor: "user:\(session.tenantCode)/\(session.userSourcedID)", action: "signout.everywhere",
-                  subject: "user:\(session.tenantCode)/\(session.userSourcedID)", source: request.sourceAddress), tenant: session.tenantCode)
+            .init(actor: session.actor, action: "signout.everywhere", subject: session.actor, source: request.sourceAddress),
+            tenant: session.sessionKind == .operator ? nil : session.tenantCode)
         return signedOut(request)
     }
 
     private func requireSessionAndCSRF(_ request: Request) async throws -> UserSession {
         guard let session = try await request.userSession() else { throw Abort(.unauthorized) }
-        let form = try request.content.decode(CSRFForm.self)
-        guard constantTimeEquals(form.csrf, session.csrfToken) else { throw Abort(.forbidden, reason: "CSRF token mismatch") }
+        try request.requireCSRF(session)
         return session
     }
 
     private func signedOut(_ request: Request) -> Response {
         let response = request.redirect(to: "/signin", redirectType: .normal)
         response.cookies[Sessions.cookieName] = Sessions.expiredCookie(secure: !request.cookiesMayBeInsecure)
-        return response
-    }
-
-    // MARK: - Home
-
-    func home(request: Request) async throws -> Response {
-        guard let session = try await request.userSession() else { return request.redirect(to: "/signin", redirectType: .normal) }
-        let language = PageLanguage(request)
-        let sql = BulkSQL(request.db)
-        let me = try await sql.run(
-            "SELECT \"family_name\", \"given_name\" FROM \"roster_users\" WHERE \"tenant_id\" = ? AND \"sourced_id\" = ?",
-            [.uuid(session.tenantID), .text(session.userSourcedID)], columns: ["family_name", "given_name"])
-        let name = me.first.map { "\($0[0] ?? "") \($0[1] ?? "")" } ?? ""
-        let classes = try await sql.run(
-            "SELECT c.\"sourced_id\" AS id, c.\"title\" AS title, e.\"role\" AS role FROM \"roster_enrollments\" e JOIN \"roster_classes\" c ON c.\"tenant_id\" = e.\"tenant_id\" AND c.\"sourced_id\" = e.\"class_sourced_id\" WHERE e.\"tenant_id\" = ? AND e.\"user_sourced_id\" = ? AND e.\"status\" = 'active' AND c.\"status\" = 'active' ORDER BY c.\"title\"",
-            [.uuid(session.tenantID), .text(session.userSourcedID)], columns: ["id", "title", "role"])
-        let teaching = session.role != "student"
-        var members: [String: Int] = [:]
-        if teaching {
-            for row in classes {
-                let count = try await sql.run(
-                    "SELECT CAST(COUNT(*) AS TEXT) AS n FROM \"roster_enrollments\" WHERE \"tenant_id\" = ? AND \"class_sourced_id\" = ? AND \"role\" = 'student' AND \"status\" = 'active'",
-                    [.uuid(session.tenantID), .text(row[0] ?? "")], columns: ["n"])
-                members[row[0] ?? ""] = Int((count.first?.first ?? nil) ?? "0") ?? 0
-            }
-        }
-        let body: Node<HTML.BodyContext> = .group(
-            .h1(.text(language.text("こんにちは、\(name) さん", "Hello, \(name)"))),
-            .section(
-                .h2(.text(language.text("わたしのクラス", "My classes"))),
-                classes.isEmpty
-                    ? .p(.text(language.text("クラスはまだありません。", "No classes yet.")))
-                    : .ul(.class("cards"), .forEach(classes) { row in
-                        .li(.class("card"), .span(.class("title"), .text(row[1] ?? "")),
-                            .if(teaching, .span(.class("members"), .text(language.text("児童生徒 \(members[row[0] ?? ""] ?? 0) 人", "\(members[row[0] ?? ""] ?? 0) students")))))
-                    })
-            ),
-            .section(
-                .h2(.text(language.text("つかう道具とテスト", "My tools and tests"))),
-                .p(.text(language.text("ここに学習の道具や MEXCBT のテストが並びます(準備中)。", "Learning tools and MEXCBT tests will appear here (coming).")))
-            ),
-            .form(.action("/signout"), .method(.post), .input(.type(.hidden), .name("csrf"), .value(session.csrfToken)),
-                  .button(.type(.submit), .text(language.text("サインアウト", "Sign out")))),
-            .form(.action("/signout-everywhere"), .method(.post), .input(.type(.hidden), .name("csrf"), .value(session.csrfToken)),
-                  .button(.type(.submit), .class("secondary"), .text(language.text("すべての端末でサインアウト", "Sign out everywhere"))))
-        )
-        let response = Layout.response(Layout.page(title: language.text("ホーム", "Home"), language: language, path: "/home", body: body))
-        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response
     }
 }

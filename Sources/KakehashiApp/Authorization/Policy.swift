@@ -1,0 +1,67 @@
+import Foundation
+
+/// Who may do what: the one place authorization is decided. Routes ask through
+/// ``Vapor/Request/authorize(_:_:)``; the decision itself is this pure function, so the matrix
+/// test can reach every route, role and scope.
+enum Policy {
+    enum Action: String, Sendable, CaseIterable {
+        /// Read a person's or a class's data.
+        case view
+        /// Reset a person's password or second factor.
+        case manageCredentials
+        /// Search the people of a tenant (results limited to the searcher's scope).
+        case searchUsers
+        /// Upload and apply rosters, read the import history.
+        case manageRoster
+        /// Read and export the audit log.
+        case readAudit
+    }
+
+    enum Resource: Sendable {
+        /// A person, with the schools and classes they belong to.
+        case person(tenantID: UUID, sourcedId: String, schools: Set<String>, classes: Set<String>)
+        /// A class of a school.
+        case schoolClass(tenantID: UUID, sourcedId: String, school: String)
+        /// A whole tenant.
+        case tenant(UUID)
+
+        var tenantID: UUID {
+            switch self {
+            case .person(let id, _, _, _), .schoolClass(let id, _, _), .tenant(let id): id
+            }
+        }
+    }
+
+    static func allows(_ principal: Principal, _ action: Action, _ resource: Resource) -> Bool {
+        guard principal.session.mfaState == .satisfied else { return false }
+        if principal.role == .operator { return true }
+        guard principal.tenantID == resource.tenantID else { return false }
+        switch principal.role {
+        case .operator, .boardAdmin:
+            return true
+        case .schoolAdmin:
+            switch (action, resource) {
+            case (.view, .person(_, _, let schools, _)), (.manageCredentials, .person(_, _, let schools, _)):
+                return !schools.isDisjoint(with: principal.schools)
+            case (.view, .schoolClass(_, _, let school)):
+                return principal.schools.contains(school)
+            case (.searchUsers, .tenant):
+                return true
+            default:
+                return false
+            }
+        case .teacher:
+            switch (action, resource) {
+            case (.view, .person(_, let id, _, let classes)):
+                return id == principal.subject || !classes.isDisjoint(with: principal.classes)
+            case (.view, .schoolClass(_, let id, _)):
+                return principal.classes.contains(id)
+            default:
+                return false
+            }
+        case .student:
+            if case (.view, .person(_, let id, _, _)) = (action, resource) { return id == principal.subject }
+            return false
+        }
+    }
+}

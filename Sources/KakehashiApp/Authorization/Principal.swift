@@ -1,0 +1,25 @@
+import Foundation
+
+/// The signed-in person a request acts for, with what their scope covers. Built once per request
+/// from the session and the current roster (a teacher who loses a class loses it at once).
+struct Principal: Sendable {
+    var role: PortalRole
+    /// Nil for operators.
+    var tenantID: UUID?
+    var tenantCode: String
+    /// The roster sourcedId, or the operator's name.
+    var subject: String
+    /// The schools (org sourcedIds) the person belongs to or administers.
+    var schools: Set<String>
+    /// The classes the person teaches (teacher roles) or attends (students).
+    var classes: Set<String>
+    /// The session behind it, for its CSRF token and sign-out.
+    var session: UserSession
+
+    /// How the audit log names the person.
+    var actor: String { session.actor }
+
+    func isSelf(tenantID: UUID, sourcedId: String) -> Bool {
+        role != .operator && self.tenantID == tenantID && subject == sourcedId
+    }
+}

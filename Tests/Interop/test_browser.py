@@ -1,0 +1,161 @@
+"""A real browser (Debian's Chromium, headless) signs in as a person would.
+
+A student signs in with the demo password; a teacher signs in with a password set through the
+CLI, enrolls in TOTP with a code computed by pyotp (an independent RFC 6238 implementation),
+sees the recovery codes and reaches the home page. Screenshots go to
+$KAKEHASHI_TEST_OUTPUT/screenshots.
+"""
+
+import os
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pyotp
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import TimeoutException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+STUDENT_PASSWORD = "gakushu-2026"  # set by `serve --demo` for the first student
+TEACHER_PASSWORD = "interop-" + os.urandom(6).hex()
+
+
+@pytest.fixture(scope="module")
+def browser(output_dir):
+    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+        reason = "Chromium is not installed (apt-get install chromium chromium-driver)"
+        if os.environ.get("KAKEHASHI_REQUIRE_BROWSER"):
+            pytest.fail(reason + " and KAKEHASHI_REQUIRE_BROWSER is set")
+        pytest.skip(reason)
+    options = Options()
+    options.binary_location = str(CHROMIUM)
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--window-size=1280,900", "--lang=ja"):
+        options.add_argument(arg)
+    service = Service(str(CHROMEDRIVER), log_output=str(output_dir / "interop-chromedriver.log"))
+    driver = webdriver.Chrome(service=service, options=options)
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+
+
+def shoot(driver, output_dir, name):
+    path = output_dir / "screenshots" / name
+    assert driver.save_screenshot(str(path)), f"could not write {path}"
+    assert path.stat().st_size > 1000
+
+
+def wait_for_path(driver, path):
+    try:
+        WebDriverWait(driver, 15).until(lambda d: urlsplit(d.current_url).path == path)
+    except TimeoutException:
+        raise AssertionError(f"expected {path}; the browser is at {driver.current_url}: "
+                             f"{body_text(driver)[:300]}") from None
+
+
+def h1(driver):
+    return driver.find_element(By.TAG_NAME, "h1").text
+
+
+def body_text(driver):
+    return driver.find_element(By.TAG_NAME, "body").text
+
+
+def password_sign_in(driver, server, username, password):
+    driver.delete_all_cookies()
+    driver.get(server.url("/signin"))
+    driver.find_element(By.ID, "username").send_keys(username)
+    driver.find_element(By.ID, "password").send_keys(password)
+    driver.find_element(By.CSS_SELECTOR, "form[action='/signin'] button[type='submit']").click()
+
+
+def switch_to_english(driver):
+    driver.find_element(By.CSS_SELECTOR, "header a[lang='en']").click()
+    WebDriverWait(driver, 15).until(lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en")
+
+
+def test_signin_page(browser, server, output_dir):
+    browser.delete_all_cookies()
+    browser.get(server.url("/signin"))
+    assert h1(browser) == "サインイン"
+    assert browser.find_element(By.ID, "username").is_displayed()
+    assert browser.find_element(By.ID, "password").get_attribute("type") == "password"
+    shoot(browser, output_dir, "signin-ja.png")
+
+
+def test_student_home(browser, server, people, roster, output_dir):
+    student = people["students"][0]
+    password_sign_in(browser, server, student.username, STUDENT_PASSWORD)
+    wait_for_path(browser, "/home")
+    assert student.name in h1(browser)
+    text = body_text(browser)
+    assert "わたしのクラス" in text
+    classes = roster[student.username]["classes"]
+    assert classes
+    for title in classes:
+        assert title in text
+    shoot(browser, output_dir, "student-home-ja.png")
+
+    japanese_heading = h1(browser)
+    switch_to_english(browser)
+    assert urlsplit(browser.current_url).path == "/home"
+    assert h1(browser) != japanese_heading and student.name in h1(browser)
+    assert "わたしのクラス" not in body_text(browser)
+    for title in classes:
+        assert title in body_text(browser)
+    shoot(browser, output_dir, "student-home-en.png")
+
+
+def test_teacher_enrolls_in_mfa_and_reaches_home(browser, server, people, roster, output_dir):
+    teacher = people["teachers"][1]  # the demo teacher (first) is already enrolled
+    server.set_password(teacher.username, TEACHER_PASSWORD)
+    password_sign_in(browser, server, teacher.username, TEACHER_PASSWORD)
+    wait_for_path(browser, "/mfa/setup")
+
+    secret = browser.find_element(By.ID, "totp-secret").text.strip().replace(" ", "")
+    assert len(secret) >= 16
+    totp = pyotp.TOTP(secret)  # SHA-1, 6 digits, 30 s: RFC 6238's defaults
+    shoot(browser, output_dir, "teacher-mfa-setup-ja.png")
+    if totp.interval - time.time() % totp.interval < 3:
+        time.sleep(4)  # do not type a code that expires on the way
+    browser.find_element(By.CSS_SELECTOR, "form[action='/mfa/setup'] input[name='code']").send_keys(totp.now())
+    browser.find_element(By.CSS_SELECTOR, "form[action='/mfa/setup'] button[type='submit']").click()
+
+    codes = WebDriverWait(browser, 15).until(EC.presence_of_element_located((By.ID, "recovery-codes")))
+    items = [li.text.strip() for li in codes.find_elements(By.TAG_NAME, "li")]
+    assert len(items) >= 5 and all(items) and len(set(items)) == len(items), items
+    shoot(browser, output_dir, "teacher-recovery-codes-ja.png")
+
+    browser.find_element(By.ID, "continue").click()
+    wait_for_path(browser, "/home")
+    assert teacher.name in h1(browser)
+    classes = roster[teacher.username]["classes"]
+    assert classes
+    for title in classes:
+        assert title in body_text(browser)
+    shoot(browser, output_dir, "teacher-home-ja.png")
+
+    japanese_heading = h1(browser)
+    switch_to_english(browser)
+    assert h1(browser) != japanese_heading and teacher.name in h1(browser)
+    for title in classes:
+        assert title in body_text(browser)
+    shoot(browser, output_dir, "teacher-home-en.png")
+
+    # Next sign-in: the challenge, with a code from a later time step than the enrollment's.
+    enrolled_step = int(time.time() // totp.interval)
+    password_sign_in(browser, server, teacher.username, TEACHER_PASSWORD)
+    wait_for_path(browser, "/mfa")
+    while int(time.time() // totp.interval) == enrolled_step or totp.interval - time.time() % totp.interval < 3:
+        time.sleep(1)
+    browser.find_element(By.CSS_SELECTOR, "form[action='/mfa'] input[name='code']").send_keys(totp.now())
+    browser.find_element(By.CSS_SELECTOR, "form[action='/mfa'] button[type='submit']").click()
+    wait_for_path(browser, "/home")
+    assert teacher.name in h1(browser)
