@@ -158,7 +158,7 @@ if mode == "paced":
 print(f"| {label} | {mode_label} | {r['signins']:,} | {r['errors']} | {r['throughput_per_s']:.1f} | "
       f"{fmt(s['p50'])} | {fmt(s['p95'])} | {fmt(s['p99'])} | {fmt(s['max'])} | {fmt(mem['vmhwm_mb'])} | {met or '–'} |")
 detail = (f"| {label} | {mode_label} | {fmt(p['p50'])} | {fmt(p['p95'])} | {fmt(p['p99'])} | {fmt(f['p95'])} | {fmt(h['p95'])} | "
-          f"{fmt(lag['p95'])} / {fmt(lag['max'])} | {fmt(mem['rss_before_mb'])} | {fmt(mem['rss_peak_sampled_mb'])} | {r['wall_s']} | {sys.argv[5]} |")
+          f"{fmt(lag['p95'])} / {fmt(lag['max'])} | {fmt(mem['rss_before_mb'])} | {fmt(mem['rss_peak_sampled_mb'])} | {fmt(mem['cpu_ms_per_signin'])} | {r['generator_cpu_s']} / {r['wall_s']} | {sys.argv[5]} |")
 with open(sys.argv[1] + ".detail", "w") as out:
     out.write(detail + "\n")
 for sample in r["error_samples"]:
@@ -207,9 +207,10 @@ $(cat "$work/rows.md")
 
 Per step:
 
-| database | mode | POST /signin p50 (ms) | POST p95 | POST p99 | GET /signin p95 | GET /home p95 | start lag p95 / max (ms) | server RSS before (MB) | RSS peak sampled (MB) | wall (s) | audit chain after |
-|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|
+| database | mode | POST /signin p50 (ms) | POST p95 | POST p99 | GET /signin p95 | GET /home p95 | start lag p95 / max (ms) | server RSS before (MB) | RSS peak sampled (MB) | server CPU per sign-in (ms) | load generator CPU / wall (s) | audit chain after |
+|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|
 $(cat "$work/details.md")
 
 Start lag: how late sign-ins started against the schedule because all $clients clients were busy (flat out: the queue, by design).
+Server CPU per sign-in: the server's user + system CPU time during the run over the sign-ins (each with its GET /home); with $(nproc) cores, $(nproc) x 1000 / that is the ceiling on sign-ins per second. The load generator runs on the same cores.
 TABLE

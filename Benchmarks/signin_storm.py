@@ -23,6 +23,7 @@ import argparse
 import csv
 import http.client
 import json
+import os
 import re
 import secrets
 import sys
@@ -134,6 +135,16 @@ def read_status_kb(pid: int, field: str) -> int | None:
     return None
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process so far (from /proc/PID/stat)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def run(args: argparse.Namespace) -> int:
     url = urllib.parse.urlsplit(args.url)
     host, port = url.hostname or "127.0.0.1", url.port or 80
@@ -201,6 +212,8 @@ def run(args: argparse.Namespace) -> int:
 
     sampler = threading.Thread(target=sample_memory, daemon=True) if args.server_pid else None
     rss_before = read_status_kb(args.server_pid, "VmRSS") if args.server_pid else None
+    cpu_before = cpu_seconds(args.server_pid) if args.server_pid else None
+    own_cpu_before = time.process_time()
     if sampler:
         sampler.start()
     threads = [threading.Thread(target=client, daemon=True) for _ in range(args.clients)]
@@ -218,6 +231,9 @@ def run(args: argparse.Namespace) -> int:
     if sampler:
         sampler.join()
     hwm = read_status_kb(args.server_pid, "VmHWM") if args.server_pid else None
+    cpu_after = cpu_seconds(args.server_pid) if args.server_pid else None
+    server_cpu = cpu_after - cpu_before if cpu_before is not None and cpu_after is not None else None
+    own_cpu = time.process_time() - own_cpu_before
 
     def mb(kb: int | None) -> float | None:
         return round(kb / 1024, 1) if kb is not None else None
@@ -246,7 +262,12 @@ def run(args: argparse.Namespace) -> int:
             "rss_before_mb": mb(rss_before),
             "rss_peak_sampled_mb": mb(max(rss_samples)) if rss_samples else None,
             "vmhwm_mb": mb(hwm),
+            # CPU seconds the server used during the storm, and per sign-in (all three requests).
+            "cpu_s": round(server_cpu, 2) if server_cpu is not None else None,
+            "cpu_ms_per_signin": round(server_cpu * 1000 / len(credentials), 1) if server_cpu is not None else None,
         },
+        # This generator's own CPU: it shares the machine with the server.
+        "generator_cpu_s": round(own_cpu, 2),
     }
     json.dump(report, sys.stdout)
     sys.stdout.write("\n")

@@ -325,6 +325,6 @@ def test_failures_are_audited(server, oidc, people, roster):
     assert len(failures()) == before + 1
 
 
-def test_audit_chain_is_intact(server, oidc):
+def test_audit_chain_is_intact(server):
     result = server.cli("audit", "verify", check=False)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -129,3 +129,29 @@ public enum Commands {
         }
     }
 }
+
+// MARK: - Identity providers
+
+extension Commands {
+    public static func registerIdentityProvider(
+        tenant: String, issuer: String, clientID: String, clientSecret: String, match: String, claim: String?, name: String?, actor: String,
+        settings: Settings
+    ) async throws {
+        try await Application.withKakehashi(settings: settings) { app in
+            try await IdentityProviders(database: app.db, box: app.secretBox).register(
+                tenantCode: tenant, issuer: issuer, clientID: clientID, clientSecret: clientSecret, match: match, claim: claim, name: name, actor: actor)
+        }
+    }
+
+    public static func removeIdentityProvider(tenant: String, actor: String, settings: Settings) async throws {
+        try await Application.withKakehashi(settings: settings) { app in
+            try await IdentityProviders(database: app.db, box: app.secretBox).remove(tenantCode: tenant, actor: actor)
+        }
+    }
+
+    public static func listIdentityProviders(settings: Settings) async throws -> [IdentityProviders.Summary] {
+        try await Application.withKakehashi(settings: settings) { app in
+            try await IdentityProviders(database: app.db, box: app.secretBox).list()
+        }
+    }
+}

@@ -26,6 +26,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: OverviewController())
     try app.register(collection: SignInController())
     try app.register(collection: MFAController())
+    try app.register(collection: OIDCController())
     try app.register(collection: HomeController())
 }
 
