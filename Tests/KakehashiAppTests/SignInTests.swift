@@ -9,47 +9,6 @@ import VaporTesting
 /// Password sign-in through the pages: CSRF on every form, a session cookie that is HttpOnly and
 /// Secure, homes for students and teachers, sign-out, and sessions that end with the roster.
 @Suite struct SignInTests {
-    struct Browser {
-        var cookies: [String: String] = [:]
-
-        var cookieHeader: HTTPCookies {
-            var jar = HTTPCookies()
-            for (name, value) in cookies { jar[name] = HTTPCookies.Value(string: value) }
-            return jar
-        }
-
-        mutating func keep(_ response: TestingHTTPResponse) {
-            for (name, value) in response.headers.setCookie?.all ?? [:] {
-                if value.string.isEmpty || value.maxAge == 0 { cookies[name] = nil } else { cookies[name] = value.string }
-            }
-        }
-    }
-
-    static func hiddenValue(_ name: String, in html: String) -> String? {
-        guard let range = html.range(of: "name=\"\(name)\" value=\"") else { return nil }
-        return String(html[range.upperBound...].prefix { $0 != "\"" })
-    }
-
-    /// Signs in through the form; returns the final response of the POST.
-    func signIn(_ app: Application, _ browser: inout Browser, tenant: String, username: String, password: String) async throws -> (HTTPStatus, String) {
-        var csrf = ""
-        try await app.testing().test(.GET, "signin", beforeRequest: { [browser] request in request.headers.cookie = browser.cookieHeader }) { response async in
-            browser.keep(response)
-            csrf = Self.hiddenValue("csrf", in: response.body.string) ?? ""
-        }
-        var status = HTTPStatus.ok
-        var location = ""
-        try await app.testing().test(.POST, "signin", beforeRequest: { [browser] request in
-            request.headers.cookie = browser.cookieHeader
-            try request.content.encode(["tenant": tenant, "username": username, "password": password, "csrf": csrf], as: .urlEncodedForm)
-        }) { response async in
-            browser.keep(response)
-            status = response.status
-            location = response.headers.first(name: .location) ?? response.body.string
-        }
-        return (status, location)
-    }
-
     func prepare(_ app: Application, tenant: String) async throws -> (student: Accounts.Account, teacher: Accounts.Account) {
         _ = try await importPackage(try demoPackage(schools: 1, students: 30), tenant: tenant, app: app)
         let accounts = Accounts(database: app.db)
@@ -66,7 +25,7 @@ import VaporTesting
             let tenant = uniqueTenant("signin")
             let (student, _) = try await prepare(app, tenant: tenant)
             var browser = Browser()
-            let (status, location) = try await signIn(app, &browser, tenant: tenant, username: student.username, password: "sakura-2026")
+            let (status, location) = try await browser.signIn(app, tenant: tenant, username: student.username, password: "sakura-2026")
             #expect(status == .seeOther && location == "/home")
             let token = try #require(browser.cookies[Sessions.cookieName])
             // Only the token's hash is stored.
@@ -80,7 +39,7 @@ import VaporTesting
                 #expect(html.contains("こんにちは、\(student.familyName) \(student.givenName) さん"))
                 #expect(html.contains("年") && html.contains("組"))  // their homeroom
                 #expect(response.headers.first(name: .cacheControl) == "no-store")
-                csrf = Self.hiddenValue("csrf", in: html) ?? ""
+                csrf = hiddenValue("csrf", in: html) ?? ""
             }
             #expect(csrf == stored.csrfToken)
 
@@ -112,7 +71,7 @@ import VaporTesting
             var csrf = ""
             try await app.testing().test(.GET, "signin") { response async in
                 browser.keep(response)
-                csrf = Self.hiddenValue("csrf", in: response.body.string) ?? ""
+                csrf = hiddenValue("csrf", in: response.body.string) ?? ""
                 let form = response.headers.setCookie?[SignInController.formCookie]
                 #expect(form?.isHTTPOnly == true && form?.isSecure == true && form?.sameSite == .strict)
                 #expect(response.body.string.contains("name=\"username\"") && response.body.string.contains("name=\"password\""))
@@ -145,11 +104,11 @@ import VaporTesting
             let tenant = uniqueTenant("wrong")
             let (student, _) = try await prepare(app, tenant: tenant)
             var browser = Browser()
-            let (status, body) = try await signIn(app, &browser, tenant: tenant, username: student.username, password: "not-it-at-all")
+            let (status, body) = try await browser.signIn(app, tenant: tenant, username: student.username, password: "not-it-at-all")
             #expect(status == .unauthorized)
             #expect(body.contains("ユーザー名かパスワードがちがいます"))
             #expect(browser.cookies[Sessions.cookieName] == nil)
-            let unknown = try await signIn(app, &browser, tenant: tenant, username: "nobody", password: "not-it-at-all")
+            let unknown = try await browser.signIn(app, tenant: tenant, username: "nobody", password: "not-it-at-all")
             #expect(unknown.0 == .unauthorized && unknown.1.contains("ユーザー名かパスワードがちがいます"))
             let failures = try await AuditLog(database: app.db).events(tenant: tenant).filter { $0.action == "signin.failure" }
             #expect(failures.count == 2)
@@ -163,7 +122,11 @@ import VaporTesting
             let tenant = uniqueTenant("teacher")
             let (_, teacher) = try await prepare(app, tenant: tenant)
             var browser = Browser()
-            _ = try await signIn(app, &browser, tenant: tenant, username: teacher.username, password: "kokuban-2026")
+            let (status, location) = try await browser.signIn(app, tenant: tenant, username: teacher.username, password: "kokuban-2026")
+            // Teachers see learning records: a second factor comes first.
+            #expect(status == .seeOther && location == "/mfa/setup")
+            #expect(try await browser.get(app, "home").location == "/mfa/setup")
+            try await browser.enrollSecondFactor(app)
             try await app.testing().test(.GET, "home?lang=en", beforeRequest: { [browser] in $0.headers.cookie = browser.cookieHeader }) { response async in
                 let html = response.body.string
                 #expect(html.contains("My classes"))
@@ -176,14 +139,17 @@ import VaporTesting
     func sessionsEndWhenTheRosterRemovesTheUserOrOnSignOutEverywhere(database: TestDatabase) async throws {
         try await withApp(database) { app, _ in
             let tenant = uniqueTenant("ending")
-            let (student, teacher) = try await prepare(app, tenant: tenant)
+            let (student, _) = try await prepare(app, tenant: tenant)
+            let accounts = Accounts(database: app.db)
+            let other = try #require(try await accounts.list(tenantCode: tenant, role: "student").last)
+            try await accounts.setPassword(tenantCode: tenant, username: other.username, password: "tsukue-2026", actor: "test")
             var laptop = Browser(), tablet = Browser(), pupil = Browser()
-            _ = try await signIn(app, &laptop, tenant: tenant, username: teacher.username, password: "kokuban-2026")
-            _ = try await signIn(app, &tablet, tenant: tenant, username: teacher.username, password: "kokuban-2026")
-            _ = try await signIn(app, &pupil, tenant: tenant, username: student.username, password: "sakura-2026")
+            _ = try await laptop.signIn(app, tenant: tenant, username: other.username, password: "tsukue-2026")
+            _ = try await tablet.signIn(app, tenant: tenant, username: other.username, password: "tsukue-2026")
+            _ = try await pupil.signIn(app, tenant: tenant, username: student.username, password: "sakura-2026")
             var csrf = ""
             try await app.testing().test(.GET, "home", beforeRequest: { [laptop] in $0.headers.cookie = laptop.cookieHeader }) { response async in
-                csrf = Self.hiddenValue("csrf", in: response.body.string) ?? ""
+                csrf = hiddenValue("csrf", in: response.body.string) ?? ""
             }
             try await app.testing().test(.POST, "signout-everywhere", beforeRequest: { [laptop, csrf] request in
                 request.headers.cookie = laptop.cookieHeader
@@ -192,7 +158,7 @@ import VaporTesting
             try await app.testing().test(.GET, "home", beforeRequest: { [tablet] in $0.headers.cookie = tablet.cookieHeader }) { response async in
                 #expect(response.status == .seeOther)
             }
-            #expect(try await UserSession.query(on: app.db).filter(\.$tenantCode == tenant).filter(\.$userSourcedID == teacher.sourcedId).count() == 0)
+            #expect(try await UserSession.query(on: app.db).filter(\.$tenantCode == tenant).filter(\.$userSourcedID == other.sourcedId).count() == 0)
 
             // The roster removes the student: their open session ends at the next request.
             let package = try demoPackage(schools: 1, students: 30)
@@ -217,8 +183,14 @@ import VaporTesting
                 #expect(response.body.string.contains("\(credentials.student) / \(DemoSeeder.studentPassword)"))
             }
             var browser = Browser()
-            let (status, location) = try await signIn(app, &browser, tenant: "demo", username: credentials.teacher, password: DemoSeeder.teacherPassword)
-            #expect(status == .seeOther && location == "/home")
+            let (status, location) = try await browser.signIn(app, tenant: "demo", username: credentials.teacher, password: DemoSeeder.teacherPassword)
+            // The demo teacher has a second factor already; a demo server shows its current code.
+            #expect(status == .seeOther && location == "/mfa")
+            let challenge = try await browser.get(app, "mfa")
+            let code = try #require(challenge.body.firstMatch(of: /id="demo-code">([0-9]{6})</).map { String($0.output.1) })
+            let verified = try await browser.post(app, "mfa", ["code": code, "csrf": challenge.csrf])
+            #expect(verified.status == .seeOther && verified.location == "/home")
+            #expect(try await browser.get(app, "home").status == .ok)
         }
     }
 

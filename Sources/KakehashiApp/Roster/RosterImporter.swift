@@ -76,6 +76,41 @@ public struct RosterImporter: Sendable {
         }
     }
 
+    /// What importing `package` would do, without doing it: the same import inside a
+    /// transaction that is rolled back. The summary carries the validation report, the counts per
+    /// entity and the result (`rejected-invalid` and `rejected-shrink` included, not thrown).
+    /// Nothing is written, not even the history. The admin page shows it before confirmation.
+    public func preview(_ package: RosterPackage, tenantCode: String, options: Options = Options()) async throws -> RosterImportSummary {
+        guard Tenant.isValidCode(tenantCode) else { throw RosterError.invalidTenantCode(tenantCode) }
+        let sha256 = try package.sha256()
+        let existingTenant = try await Tenant.query(on: database).filter(\.$code == tenantCode).first()
+        do {
+            try await database.transaction { tx in
+                let tenant: Tenant
+                if let existingTenant {
+                    tenant = existingTenant
+                } else {
+                    tenant = Tenant(code: tenantCode, name: tenantCode)
+                    try await tenant.create(on: tx)
+                }
+                var result = try await ImportSession(database: tx, tenant: tenant, options: options, logger: logger).run(package: package)
+                result.packageSHA256 = sha256
+                throw PreviewRollback(summary: result)
+            }
+        } catch let rollback as PreviewRollback {
+            return rollback.summary
+        } catch var rejected as RosterImportRejected {
+            rejected.summary.packageSHA256 = sha256
+            return rejected.summary
+        }
+        throw RosterError(message: "preview did not finish")
+    }
+
+    /// Carries a preview's summary out of the transaction it rolls back.
+    private struct PreviewRollback: Error {
+        var summary: RosterImportSummary
+    }
+
     static func auditEntry(_ summary: RosterImportSummary, packageName: String, actor: String) -> AuditLog.Entry {
         let totals = summary.counts.values.reduce(into: RosterImportSummary.Counts()) { total, counts in
             total.created += counts.created

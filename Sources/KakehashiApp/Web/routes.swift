@@ -28,6 +28,10 @@ func routes(_ app: Application) throws {
     try app.register(collection: MFAController())
     try app.register(collection: OIDCController())
     try app.register(collection: HomeController())
+    try app.register(collection: RosterViewsController())
+    try app.register(collection: AdminController())
+    try app.register(collection: RosterUploadController())
+    try app.register(collection: AuditController())
 }
 
 struct HealthStatus: Content {
