@@ -104,9 +104,13 @@ prepare_tenant() {  # TENANT
     kk users import-passwords --tenant "$tenant" <"$credentials" >"$work/passwords-$tenant.out" 2>&1 || {
       echo "users import-passwords failed:" >&2; tail -n 20 "$work/passwords-$tenant.out" >&2; exit 1; }
   else
-    # Binaries without it: one `users set-password` process per student, as many at once as cores.
+    # Binaries without it: one `users set-password` process per student; on SQLite one at a time
+    # (concurrent processes fail with "database is locked": a read-then-write transaction cannot
+    # wait for another writer), on PostgreSQL as many at once as cores.
+    local parallel=1
+    [ "${db_env[1]}" = -u ] || parallel=$(nproc)
     echo "setting $signins passwords (users set-password, one process each: this binary has no import-passwords)…" >&2
-    tr ',' ' ' <"$credentials" | BENCH_TENANT=$tenant "${db_env[@]}" KAKEHASHI_DATA_DIR="${db_args[1]}" xargs -P "$(nproc)" -n 2 \
+    tr ',' ' ' <"$credentials" | BENCH_TENANT=$tenant "${db_env[@]}" KAKEHASHI_DATA_DIR="${db_args[1]}" xargs -P "$parallel" -n 2 \
       sh -c 'printf "%s\n" "$2" | "$0" users set-password --tenant "$BENCH_TENANT" --username "$1" --password-stdin >/dev/null' "$bin" \
       2>"$work/passwords-$tenant.err" || { echo "users set-password failed:" >&2; tail -n 20 "$work/passwords-$tenant.err" >&2; exit 1; }
   fi

@@ -30,7 +30,7 @@ import VaporTesting
             for _ in 0...RateLimiter.signInPerAccount.limit {
                 var csrf = "", cookie = ""
                 try await app.testing().test(.GET, "signin") { response async in
-                    csrf = SignInTests.hiddenValue("csrf", in: response.body.string) ?? ""
+                    csrf = hiddenValue("csrf", in: response.body.string) ?? ""
                     cookie = response.headers.setCookie?[SignInController.formCookie]?.string ?? ""
                 }
                 try await app.testing().test(.POST, "signin", beforeRequest: { [csrf, cookie] request in

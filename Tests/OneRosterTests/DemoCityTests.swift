@@ -87,7 +87,8 @@ private func isGUID(_ text: String) -> Bool {
         // 2 × 6 grades of 33–34 (one class each) + 3 grades of 66–67 (two classes each).
         #expect(classes.rows.count == 18)
         #expect(roleNames.filter { $0 == "teacher" }.count == 18)
-        #expect(try table(files, .users).rows.count == 621)
+        #expect(roleNames.filter { $0 == "districtAdministrator" }.count == 1)
+        #expect(try table(files, .users).rows.count == 622)
         #expect(try table(files, .courses).rows.count == 15)
         #expect(try table(files, .demographics).rows.count == 600)
         #expect(try table(files, .enrollments).rows.count == 618)

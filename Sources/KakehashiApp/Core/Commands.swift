@@ -41,6 +41,7 @@ public enum Commands {
                     app.logger.notice("demo sign-in", metadata: [
                         "student": .string("\(credentials.student) / \(DemoSeeder.studentPassword)"),
                         "teacher": .string("\(credentials.teacher) / \(DemoSeeder.teacherPassword)"),
+                        "board": .string("\(credentials.admin) / \(DemoSeeder.adminPassword)"),
                     ])
                 }
             }

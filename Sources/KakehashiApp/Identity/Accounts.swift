@@ -280,11 +280,19 @@ public struct Accounts: Sendable {
     /// Checked against when the username is unknown, so both answers take as long.
     static let dummyHash: String = (try? Bcrypt.hash("kakehashi-no-such-user", cost: bcryptCost)) ?? ""
 
+    /// bcrypt's own threads, one per core: SQLite's queries run on NIO's shared pool, and a
+    /// morning's queue of password checks there would hold up every page.
+    static let hashingPool: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: max(1, System.coreCount))
+        pool.start()
+        return pool
+    }()
+
     static func hash(_ password: String) async throws -> String {
-        try await NIOThreadPool.singleton.runIfActive { try Bcrypt.hash(password, cost: bcryptCost) }
+        try await hashingPool.runIfActive { try Bcrypt.hash(password, cost: bcryptCost) }
     }
 
     static func verifyHash(_ password: String, _ hash: String) async throws -> Bool {
-        try await NIOThreadPool.singleton.runIfActive { (try? Bcrypt.verify(password, created: hash)) ?? false }
+        try await hashingPool.runIfActive { (try? Bcrypt.verify(password, created: hash)) ?? false }
     }
 }

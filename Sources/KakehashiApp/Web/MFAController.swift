@@ -34,9 +34,9 @@ struct MFAController: RouteCollection {
     private func challengePage(_ request: Request, _ principal: Principal, message: String?, status: HTTPResponseStatus) async throws -> Response {
         let language = PageLanguage(request)
         var demoNote: Node<HTML.BodyContext> = .empty
-        // `serve --demo` only: the demo teacher's authenticator is this page, so a newcomer can try it.
+        // `serve --demo` only: the demo staff's authenticator is this page, so a newcomer can try it.
         if request.application.storage[DemoModeKey.self] == true, principal.tenantCode == DemoSeeder.tenantCode,
-            let demo = try await DemoSeeder.credentials(request.db), demo.teacherSourcedId == principal.subject,
+            let demo = try await DemoSeeder.credentials(request.db), demo.staffSourcedIds.contains(principal.subject),
             let secret = try await factors(request).enabledSecret(owner: SecondFactors.owner(of: principal.session))
         {
             let code = TOTP.code(secret: secret, step: TOTP.step(at: Date()))

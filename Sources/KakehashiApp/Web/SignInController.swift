@@ -54,7 +54,10 @@ struct SignInController: RouteCollection {
                 .class("demo"),
                 .h2(.text(language.text("おためし用のアカウント", "Demo accounts"))),
                 .p(.text(language.text("児童", "Student") + ": \(demo.student) / \(DemoSeeder.studentPassword)")),
-                .p(.text(language.text("先生", "Teacher") + ": \(demo.teacher) / \(DemoSeeder.teacherPassword)"))
+                .p(.text(language.text("先生", "Teacher") + ": \(demo.teacher) / \(DemoSeeder.teacherPassword)")),
+                .p(.text(language.text("教育委員会", "Board of education") + ": \(demo.admin) / \(DemoSeeder.adminPassword)")),
+                .p(.class("quiet"), .text(language.text("先生と教育委員会は2段階認証のコードも必要です。おためし用のサーバーでは、コードの画面に表示されます。",
+                                                         "Teachers and the board also need a two-step code; a demo server shows it on the code page.")))
             )
         }
         let providerLinks: Node<HTML.BodyContext> =

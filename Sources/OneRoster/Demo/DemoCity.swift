@@ -1,6 +1,7 @@
 /// A deterministic synthetic roster for a fictional city (かけはし市): one board of education,
 /// elementary and junior high schools, the 2026年度 school year, one course per grade, homeroom
-/// classes (学級) of 30–35 students, students, homeroom teachers and principals — written as a
+/// classes (学級) of 30–35 students, students, homeroom teachers, principals and one board
+/// administrator (指導主事) — written as a
 /// Japan Profile OneRoster CSV package through ``PackageBuilder``.
 ///
 /// The same options always give byte-identical files (all randomness comes from a seeded
@@ -40,6 +41,12 @@ public struct DemoCity: Sendable {
 
         out.org(id: city.districtId, status: "", name: city.districtName, type: "district", identifier: "", parent: "")
         out.session(id: city.sessionId, status: "")
+        // One 指導主事 of the board of education (a board administrator), on a stream of its own so
+        // the schools come out as before.
+        var boardStream = SplitMix64(seed: options.seed, stream: 0xB0A2D)
+        let boardAdmin = CityPlan.makePerson(&boardStream, username: "b1000001", enrolled: false)
+        out.user(boardAdmin, status: "", school: city.districtId, grade: "", homeClass: "")
+        out.role(boardAdmin, status: "", role: "districtAdministrator", school: city.districtId)
         for index in 0..<city.schoolCount {
             let school = city.school(index)
             out.org(id: school.sourcedId, status: "", name: school.name, type: "school", identifier: school.code, parent: city.districtId)

@@ -68,12 +68,11 @@ struct Browser {
     @discardableResult
     mutating func enrollSecondFactor(_ app: Application) async throws -> (secret: [UInt8], recoveryCodes: [String]) {
         let setup = try await get(app, "mfa/setup")
-        #expect(setup.status == .ok)
-        let grouped = try #require(setup.body.range(of: #"id="totp-secret"[^>]*>([A-Z2-7 ]+)<"#, options: .regularExpression)).map { String(setup.body[$0]) }
-        let text = String(grouped.split(separator: ">").last?.dropLast() ?? "")
+        #expect(setup.status == HTTPStatus.ok)
+        let text = try #require(setup.body.firstMatch(of: /id="totp-secret"[^>]*>([A-Z2-7 ]+)</).map { String($0.output.1) })
         let secret = try #require(Base32.decode(text.replacingOccurrences(of: " ", with: "")))
         let done = try await post(app, "mfa/setup", ["code": TOTP.code(secret: secret, step: TOTP.step(at: Date())), "csrf": setup.csrf])
-        #expect(done.status == .ok)
+        #expect(done.status == HTTPStatus.ok)
         let codes = done.body.matches(of: /<li><code>([a-z2-7-]{19})<\/code><\/li>/).map { String($0.output.1) }
         return (secret, codes)
     }

@@ -1,0 +1,171 @@
+import Fluent
+import Foundation
+import Testing
+import VaporTesting
+
+@testable import KakehashiApp
+
+/// Every route × every role × own or other tenant, school, class and person. The expected answers
+/// are written out by hand, row by row, from the issue's rule: student (self), teacher (their
+/// classes), school admin (their school), board admin (their tenant), operator (all tenants).
+@Suite struct AuthorizationMatrixTests {
+    /// The people and things of one tenant the matrix needs.
+    struct Cast {
+        var tenant: String
+        var school1: String
+        var class1: String  // taught by `teacher`, attended by `student` and `classmate`
+        var class2: String  // another class of school 1
+        var class3: String  // a class of school 2
+        var student: Accounts.Account
+        var classmate: String
+        var otherClassStudent: String  // school 1, class 2
+        var otherSchoolStudent: String  // school 2
+        var teacher: Accounts.Account
+        var principal: Accounts.Account  // school 1
+        var boardAdmin: Accounts.Account
+    }
+
+    static func cast(_ app: Application, tenant: String) async throws -> Cast {
+        _ = try await importPackage(try demoPackage(schools: 2, students: 30), tenant: tenant, app: app)
+        let tenantID = try #require(try await Tenant.query(on: app.db).filter(\.$code == tenant).first()?.id)
+        let sql = BulkSQL(app.db)
+        let schools = try await sql.run(
+            "SELECT \"sourced_id\" FROM \"roster_orgs\" WHERE \"tenant_id\" = ? AND \"type\" = 'school' ORDER BY \"identifier\"", [.uuid(tenantID)],
+            columns: ["sourced_id"]).compactMap { $0[0] }
+        let classes = try await sql.run(
+            "SELECT \"sourced_id\", \"school_sourced_id\" FROM \"roster_classes\" WHERE \"tenant_id\" = ? ORDER BY \"title\", \"sourced_id\"", [.uuid(tenantID)],
+            columns: ["sourced_id", "school_sourced_id"])
+        let school1 = schools[0], school2 = schools[1]
+        let inSchool1 = classes.filter { $0[1] == school1 }.compactMap { $0[0] }
+        let class1 = inSchool1[0], class2 = inSchool1[1]
+        let class3 = try #require(classes.first { $0[1] == school2 }?[0] ?? nil)
+        func members(_ klass: String, role: String) async throws -> [String] {
+            try await sql.run(
+                "SELECT \"user_sourced_id\" FROM \"roster_enrollments\" WHERE \"tenant_id\" = ? AND \"class_sourced_id\" = ? AND \"role\" = ? ORDER BY \"user_sourced_id\"",
+                [.uuid(tenantID), .text(klass), .text(role)], columns: ["user_sourced_id"]).compactMap { $0[0] }
+        }
+        let accounts = try await Accounts(database: app.db).list(tenantCode: tenant)
+        func account(_ id: String) throws -> Accounts.Account {
+            guard let found = accounts.first(where: { $0.sourcedId == id }) else { throw NoSuchAccount() }
+            return found
+        }
+        let class1Students = try await members(class1, role: "student")
+        let principalID = try #require(try await sql.run(
+            "SELECT \"user_sourced_id\" FROM \"roster_roles\" WHERE \"tenant_id\" = ? AND \"role\" = 'principal' AND \"org_sourced_id\" = ?",
+            [.uuid(tenantID), .text(school1)], columns: ["user_sourced_id"]).first?[0] ?? nil)
+        let cast = Cast(
+            tenant: tenant, school1: school1, class1: class1, class2: class2, class3: class3,
+            student: try account(class1Students[0]), classmate: class1Students[1],
+            otherClassStudent: try await members(class2, role: "student")[0], otherSchoolStudent: try await members(class3, role: "student")[0],
+            teacher: try account(try await members(class1, role: "teacher")[0]), principal: try account(principalID),
+            boardAdmin: try #require(accounts.first { $0.role == "districtAdministrator" }))
+        let passwords = Accounts(database: app.db)
+        for person in [cast.student, cast.teacher, cast.principal, cast.boardAdmin] {
+            try await passwords.setPassword(tenantCode: tenant, username: person.username, password: "matrix-pass-1", actor: "test")
+        }
+        return cast
+    }
+
+    struct NoSuchAccount: Error {}
+
+    enum Actor: String, CaseIterable {
+        case anonymous, student, teacher, schoolAdmin, boardAdmin, `operator`
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func everyRouteEveryRoleEveryScope(database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in
+            let a = try await Self.cast(app, tenant: uniqueTenant("matrix-a"))
+            let b = try await Self.cast(app, tenant: uniqueTenant("matrix-b"))
+            let operatorName = "ops-\(UUID().uuidString.prefix(6).lowercased())"
+            try await Accounts(database: app.db).createOperator(username: operatorName, password: "operator-pass-2026", actor: "test")
+
+            var browsers: [Actor: Browser] = [.anonymous: Browser()]
+            for (actor, username, tenant) in [
+                (Actor.student, a.student.username, a.tenant), (.teacher, a.teacher.username, a.tenant), (.schoolAdmin, a.principal.username, a.tenant),
+                (.boardAdmin, a.boardAdmin.username, a.tenant), (.operator, operatorName, SignInController.operatorTenant),
+            ] {
+                var browser = Browser()
+                let password = actor == .operator ? "operator-pass-2026" : "matrix-pass-1"
+                let (status, location) = try await browser.signIn(app, tenant: tenant, username: username, password: password)
+                #expect(status == .seeOther, "\(actor) signs in")
+                // Everyone but students must set up a second factor first.
+                #expect(location == (actor == .student ? "/home" : "/mfa/setup"), "\(actor)")
+                if actor != .student { try await browser.enrollSecondFactor(app) }
+                browsers[actor] = browser
+            }
+            // A teacher who stopped at the second factor may go nowhere yet.
+            var halfway = Browser()
+            _ = try await halfway.signIn(app, tenant: a.tenant, username: a.teacher.username, password: "matrix-pass-1")
+
+            let A = a.tenant, B = b.tenant
+            typealias Row = (path: String, post: Bool, expected: [Actor: Int])
+            // 200 allowed, 403 refused; anonymous is sent to sign in (303).
+            func row(_ path: String, post: Bool = false, student: Int, teacher: Int, schoolAdmin: Int, boardAdmin: Int, op: Int = 200) -> Row {
+                (path, post, [.anonymous: 303, .student: student, .teacher: teacher, .schoolAdmin: schoolAdmin, .boardAdmin: boardAdmin, .operator: op])
+            }
+            let rows: [Row] = [
+                row("/home", student: 200, teacher: 200, schoolAdmin: 200, boardAdmin: 200),
+                // Classes: a teacher sees the class they teach, a school admin their school's, a board admin their tenant's.
+                row("/t/\(A)/classes/\(a.class1)", student: 403, teacher: 200, schoolAdmin: 200, boardAdmin: 200),
+                row("/t/\(A)/classes/\(a.class2)", student: 403, teacher: 403, schoolAdmin: 200, boardAdmin: 200),
+                row("/t/\(A)/classes/\(a.class3)", student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 200),
+                row("/t/\(B)/classes/\(b.class1)", student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 403),
+                // People.
+                row("/t/\(A)/users/\(a.student.sourcedId)", student: 200, teacher: 200, schoolAdmin: 200, boardAdmin: 200),
+                row("/t/\(A)/users/\(a.classmate)", student: 403, teacher: 200, schoolAdmin: 200, boardAdmin: 200),
+                row("/t/\(A)/users/\(a.otherClassStudent)", student: 403, teacher: 403, schoolAdmin: 200, boardAdmin: 200),
+                row("/t/\(A)/users/\(a.otherSchoolStudent)", student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 200),
+                row("/t/\(A)/users/\(a.teacher.sourcedId)", student: 403, teacher: 200, schoolAdmin: 200, boardAdmin: 200),
+                row("/t/\(B)/users/\(b.student.sourcedId)", student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 403),
+                // Administration.
+                row("/t/\(A)/admin", student: 403, teacher: 403, schoolAdmin: 200, boardAdmin: 200),
+                row("/t/\(A)/admin/users?q=s", student: 403, teacher: 403, schoolAdmin: 200, boardAdmin: 200),
+                row("/t/\(B)/admin/users?q=s", student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 403),
+                row("/t/\(A)/admin/roster", student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 200),
+                row("/t/\(B)/admin/roster", student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 403),
+                row("/t/\(A)/admin/audit", student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 200),
+                row("/t/\(A)/admin/audit.csv", student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 200),
+                row("/t/\(B)/admin/audit", student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 403),
+                // Credential resets (targets are not any actor, so no actor is signed out midway).
+                row("/t/\(A)/users/\(a.classmate)/mfa-reset", post: true, student: 403, teacher: 403, schoolAdmin: 200, boardAdmin: 200),
+                row("/t/\(A)/users/\(a.otherSchoolStudent)/mfa-reset", post: true, student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 200),
+                row("/t/\(A)/users/\(a.otherClassStudent)/password", post: true, student: 403, teacher: 403, schoolAdmin: 200, boardAdmin: 200),
+                row("/t/\(B)/users/\(b.classmate)/password", post: true, student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 403),
+            ]
+
+            var mismatches: [String] = []
+            for row in rows {
+                for actor in Actor.allCases {
+                    var browser = browsers[actor]!
+                    let expected = row.expected[actor]!
+                    let page: Browser.Page
+                    if row.post {
+                        let csrf = actor == .anonymous ? "" : try await browser.get(app, "/home").csrf
+                        page = try await browser.post(app, row.path, ["csrf": csrf, "password": "reset-pass-2026"])
+                    } else {
+                        page = try await browser.get(app, row.path)
+                    }
+                    browsers[actor] = browser
+                    if Int(page.status.code) != expected { mismatches.append("\(actor) \(row.post ? "POST" : "GET") \(row.path): \(page.status.code), expected \(expected)") }
+                    if actor == .anonymous { #expect(page.location?.hasPrefix("/signin") == true, "\(row.path)") }
+                }
+                let pending = row.post ? try await halfway.post(app, row.path, ["csrf": ""]) : try await halfway.get(app, row.path)
+                if !(pending.status == .seeOther && pending.location == "/mfa/setup") {
+                    mismatches.append("teacher before the second factor \(row.path): \(pending.status.code) \(pending.location ?? "")")
+                }
+            }
+            #expect(mismatches.isEmpty, "\(mismatches.joined(separator: "\n"))")
+
+            // Refusals and views of other people's data are in the audit log; a student's own page is not.
+            let events = try await AuditLog(database: app.db).events(tenant: A)
+            let studentActor = "user:\(A)/\(a.student.sourcedId)"
+            #expect(events.contains { $0.actor == studentActor && $0.action == "access.denied" && $0.subject == "user:\(A)/\(a.classmate)" })
+            #expect(!events.contains { $0.actor == studentActor && $0.action == "access.view" })
+            let teacherActor = "user:\(A)/\(a.teacher.sourcedId)"
+            #expect(events.contains { $0.actor == teacherActor && $0.action == "access.view" && $0.subject == "user:\(A)/\(a.classmate)" && !$0.source.isEmpty })
+            #expect(events.contains { $0.actor == teacherActor && $0.action == "access.view" && $0.subject == "class:\(A)/\(a.class1)" })
+            #expect(try await AuditLog(database: app.db).verify(tenant: A).breaks.isEmpty)
+        }
+    }
+}
