@@ -20,7 +20,10 @@ import Testing
             let teachers = try await accounts.list(tenantCode: tenant, role: "teacher")
             #expect(students.count == 120)
             #expect(!teachers.isEmpty)
-            #expect(all.count == students.count + teachers.count + (try await accounts.list(tenantCode: tenant, role: "principal")).count)
+            let principals = try await accounts.list(tenantCode: tenant, role: "principal")
+            let board = try await accounts.list(tenantCode: tenant, role: "districtAdministrator")
+            #expect(board.count == 1)
+            #expect(all.count == students.count + teachers.count + principals.count + board.count)
             #expect(all.map(\.username) == all.map(\.username).sorted())
             #expect(students.allSatisfy { !$0.familyName.isEmpty && !$0.schoolSourcedId.isEmpty })
         }

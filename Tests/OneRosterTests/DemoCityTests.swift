@@ -244,7 +244,10 @@ private func isGUID(_ text: String) -> Bool {
         #expect(try users.values("preferredFamilyName") == users.values("familyName"))
         #expect(try users.values("metadata.jp.kanaPreferredGivenName") == users.values("metadata.jp.kanaGivenName"))
         #expect(try users.values("metadata.jp.kanaPreferredFamilyName") == users.values("metadata.jp.kanaFamilyName"))
-        #expect(try users.values("primaryOrgSourcedId").allSatisfy(schoolIds.contains))
+        // Everyone belongs to a school but the board administrator, who belongs to the board.
+        let districtIds = Set(try table(files, .orgs).rows.filter { $0.contains("district") }.map { $0[0] })
+        #expect(try users.values("primaryOrgSourcedId").allSatisfy { schoolIds.contains($0) || districtIds.contains($0) })
+        #expect(try users.values("primaryOrgSourcedId").filter(districtIds.contains).count == 1)
         let homeClass = try users.position("metadata.jp.homeClass")
         let grades = try users.position("grades")
         let students = users.rows.filter { !$0[grades].isEmpty }
@@ -262,7 +265,7 @@ private func isGUID(_ text: String) -> Bool {
         let rolesTable = try table(files, .roles)
         #expect(try rolesTable.values("roleType").allSatisfy { $0 == "primary" })
         #expect(Set(try rolesTable.values("userSourcedId")) == Set(try users.values("sourcedId")))
-        #expect(try rolesTable.values("orgSourcedId").allSatisfy(schoolIds.contains))
+        #expect(try rolesTable.values("orgSourcedId").allSatisfy { schoolIds.contains($0) || districtIds.contains($0) })
     }
 
     @Test func birthDatesMatchGrades() throws {

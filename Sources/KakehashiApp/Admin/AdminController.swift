@@ -55,11 +55,11 @@ struct AdminController: RouteCollection {
         var rows: [[String?]] = []
         if !query.isEmpty {
             var sql = """
-                SELECT u."sourced_id", u."username", u."family_name", u."given_name", u."metadata_jp_kana_family_name", u."metadata_jp_kana_given_name", o."name"
+                SELECT u."sourced_id", u."username", u."family_name", u."given_name", u."jp_kana_family_name", u."jp_kana_given_name", o."name"
                   FROM "roster_users" u LEFT JOIN "roster_orgs" o ON o."tenant_id" = u."tenant_id" AND o."sourced_id" = u."primary_org_sourced_id"
                   WHERE u."tenant_id" = ? AND u."status" = 'active'
                     AND (u."username" LIKE ? ESCAPE '!' OR u."family_name" || u."given_name" LIKE ? ESCAPE '!'
-                         OR u."metadata_jp_kana_family_name" || u."metadata_jp_kana_given_name" LIKE ? ESCAPE '!' OR u."email" LIKE ? ESCAPE '!')
+                         OR u."jp_kana_family_name" || u."jp_kana_given_name" LIKE ? ESCAPE '!' OR u."email" LIKE ? ESCAPE '!')
                 """
             let pattern = "%" + query.replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "　", with: "")
                 .replacingOccurrences(of: "!", with: "!!").replacingOccurrences(of: "%", with: "!%").replacingOccurrences(of: "_", with: "!_") + "%"
@@ -72,7 +72,7 @@ struct AdminController: RouteCollection {
                 binds += schools.map { .text($0) }
             }
             sql += " ORDER BY u.\"username\" LIMIT \(Self.searchLimit + 1)"
-            rows = try await BulkSQL(request.db).run(sql, binds, columns: ["sourced_id", "username", "family_name", "given_name", "metadata_jp_kana_family_name", "metadata_jp_kana_given_name", "name"])
+            rows = try await BulkSQL(request.db).run(sql, binds, columns: ["sourced_id", "username", "family_name", "given_name", "jp_kana_family_name", "jp_kana_given_name", "name"])
         }
         let more = rows.count > Self.searchLimit
         let body: Node<HTML.BodyContext> = .group(

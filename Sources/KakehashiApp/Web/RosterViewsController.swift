@@ -32,10 +32,10 @@ struct RosterViewsController: RouteCollection {
         let members = try await sql.run(
             """
             SELECT u."sourced_id" AS id, u."family_name" AS family, u."given_name" AS given,
-                   u."metadata_jp_kana_family_name" AS kana_family, u."metadata_jp_kana_given_name" AS kana_given, e."role" AS role
+                   u."jp_kana_family_name" AS kana_family, u."jp_kana_given_name" AS kana_given, e."role" AS role
               FROM "roster_enrollments" e JOIN "roster_users" u ON u."tenant_id" = e."tenant_id" AND u."sourced_id" = e."user_sourced_id"
               WHERE e."tenant_id" = ? AND e."class_sourced_id" = ? AND e."status" = 'active' AND u."status" = 'active'
-              ORDER BY CASE WHEN e."role" = 'student' THEN 1 ELSE 0 END, u."metadata_jp_kana_family_name", u."metadata_jp_kana_given_name", u."username"
+              ORDER BY CASE WHEN e."role" = 'student' THEN 1 ELSE 0 END, u."jp_kana_family_name", u."jp_kana_given_name", u."username"
             """,
             [.uuid(tenantID), .text(classID)], columns: ["id", "family", "given", "kana_family", "kana_given", "role"])
         let body: Node<HTML.BodyContext> = .group(
@@ -68,11 +68,11 @@ struct RosterViewsController: RouteCollection {
         let sql = BulkSQL(request.db)
         guard let user = try await sql.run(
             """
-            SELECT u."family_name", u."given_name", u."metadata_jp_kana_family_name", u."metadata_jp_kana_given_name", u."username", u."grades", u."status", o."name"
+            SELECT u."family_name", u."given_name", u."jp_kana_family_name", u."jp_kana_given_name", u."username", u."grades", u."status", o."name"
               FROM "roster_users" u LEFT JOIN "roster_orgs" o ON o."tenant_id" = u."tenant_id" AND o."sourced_id" = u."primary_org_sourced_id"
               WHERE u."tenant_id" = ? AND u."sourced_id" = ?
             """, [.uuid(tenantID), .text(userID)],
-            columns: ["family_name", "given_name", "metadata_jp_kana_family_name", "metadata_jp_kana_given_name", "username", "grades", "status", "name"]
+            columns: ["family_name", "given_name", "jp_kana_family_name", "jp_kana_given_name", "username", "grades", "status", "name"]
         ).first else { throw Abort(.notFound) }
         let classes = try await sql.run(
             """
