@@ -313,6 +313,53 @@ def test_teacher_with_mfa_at_the_idp_goes_home(server, oidc, people, roster):
         assert title in text, f"class {title} missing on the teacher's home"
 
 
+@pytest.fixture
+def register_idp(server, oidc):
+    """Re-registers the provider with another match rule for one test; restores `username` after."""
+    def register(match):
+        server.cli("idp", "add", "--tenant", TENANT, "--issuer", oidc.issuer, "--client-id", CLIENT_ID,
+                   "--client-secret-stdin", "--match", match, input=oidc.client_secret + "\n")
+    yield register
+    register("username")
+
+
+def signs_in_as(session, response, server, user):
+    assert response.status_code == 303, f"callback answered {response.status_code}: {response.text[:300]}"
+    assert path_of(response.headers["Location"], server) == "/home"
+    home = session.get(server.url("/home"), allow_redirects=False)
+    assert home.status_code == 200 and user.name in page(home).h1.get_text()
+
+
+def test_match_by_verified_email(server, oidc, people, roster, register_idp):
+    register_idp("email")
+    student = people["students"][5]
+    decoy = people["students"][6].username  # a real username: must not decide who signs in
+    s = requests.Session()
+    _, r = sign_in(s, server, oidc, person(student, roster, preferred_username=decoy))
+    signs_in_as(s, r, server, student)
+
+    s = requests.Session()
+    _, r = sign_in(s, server, oidc, person(student, roster, email_verified=False))
+    assert r.status_code in (401, 403), f"unverified email answered {r.status_code}"
+    assert_rejected(s, r, r.status_code, server)
+
+
+def test_match_by_user_ids(server, oidc, people, roster, register_idp):
+    student = people["students"][7]
+    ids = dict(re.findall(r"\{([^:{}]+):([^{}]+)\}", roster[student.username]["userIds"]))
+    assert ids, "the demo roster should give users userIds"
+    id_type, identifier = next(iter(ids.items()))
+    register_idp(f"userIds:{id_type}")
+    decoy = people["students"][6].username
+    s = requests.Session()
+    _, r = sign_in(s, server, oidc, person(student, roster, sub=identifier, preferred_username=decoy))
+    signs_in_as(s, r, server, student)
+
+    s = requests.Session()
+    _, r = sign_in(s, server, oidc, person(student, roster, sub="no-such-" + identifier))
+    assert_rejected(s, r, 403, server)
+
+
 def test_failures_are_audited(server, oidc, people, roster):
     def failures():
         return [row for row in server.audit_rows()

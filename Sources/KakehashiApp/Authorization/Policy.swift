@@ -62,6 +62,9 @@ enum Policy {
         case .student:
             if case (.view, .person(_, let id, _, _)) = (action, resource) { return id == principal.subject }
             return false
+        case .guardian:
+            if case (.view, .person(_, let id, _, _)) = (action, resource) { return id == principal.subject || principal.children.contains(id) }
+            return false
         }
     }
 }

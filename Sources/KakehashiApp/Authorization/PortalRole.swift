@@ -3,6 +3,8 @@
 /// Derived from the OneRoster role (`roles.csv`, else enrollments) and, for `administrator`, the
 /// type of the organisation it is held at; operators are not in any roster.
 enum PortalRole: String, Sendable, CaseIterable, Comparable {
+    /// Themself and their own children (保護者), where the tenant lets guardians sign in.
+    case guardian
     /// Themself.
     case student
     /// The classes they teach and the members of those classes.
@@ -14,11 +16,12 @@ enum PortalRole: String, Sendable, CaseIterable, Comparable {
     /// Every tenant.
     case `operator`
 
-    /// OneRoster roles that may sign in, by portal role. Guardians, parents and relatives are
-    /// kept in the roster but have no portal role (see ``Accounts/signInRoles``).
+    /// The portal role of a OneRoster role. Whether the person may sign in at all is decided
+    /// by ``Accounts/maySignIn(role:tenantID:)`` (guardians only where the tenant allows it).
     static func from(oneRosterRole role: String, heldAtOrgType orgType: String?) -> PortalRole? {
         switch role {
         case "student": .student
+        case "guardian", "parent", "relative": .guardian
         case "teacher", "aide", "proctor", "counselor": .teacher
         case "principal", "siteAdministrator": .schoolAdmin
         case "districtAdministrator", "systemAdministrator": .boardAdmin
@@ -29,7 +32,7 @@ enum PortalRole: String, Sendable, CaseIterable, Comparable {
 
     /// Roles that can see grades or learning records of others: a second factor is required
     /// (MEXT 教育情報セキュリティポリシーガイドライン, 2025).
-    var requiresSecondFactor: Bool { self != .student }
+    var requiresSecondFactor: Bool { self != .student && self != .guardian }
 
     static func < (lhs: PortalRole, rhs: PortalRole) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!

@@ -45,6 +45,13 @@ extension Principal {
             }
         }
         guard let portalRole = role ?? fallbackRole else { return nil }
+        if portalRole == .guardian {
+            // Guardians sign in only while the board allows it; their scope is their children.
+            guard try await TenantPolicy.of(tenantID, on: database).guardianSignIn else { return nil }
+            return Principal(
+                role: .guardian, tenantID: tenantID, tenantCode: session.tenantCode, subject: user, schools: [], classes: [],
+                children: try await children(of: user, tenantID: tenantID, sql: sql), session: session)
+        }
         for enrollment in enrollmentRoles {
             // A teacher's scope is the classes they teach; a student's, the classes they attend.
             let teaches = enrollment.role != "student"
@@ -53,5 +60,21 @@ extension Principal {
         return Principal(
             role: portalRole, tenantID: tenantID, tenantCode: session.tenantCode, subject: user, schools: schools, classes: classes,
             session: session)
+    }
+
+    /// The students linked to a guardian by `agentSourcedIds`, on either side.
+    private static func children(of guardian: String, tenantID: UUID, sql: BulkSQL) async throws -> Set<String> {
+        let own = try await sql.run(
+            "SELECT \"agent_sourced_ids\" FROM \"roster_users\" WHERE \"tenant_id\" = ? AND \"sourced_id\" = ?",
+            [.uuid(tenantID), .text(guardian)], columns: ["agent_sourced_ids"])
+        var children = Set((own.first?[0] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        let pattern = "%" + guardian.replacingOccurrences(of: "!", with: "!!").replacingOccurrences(of: "%", with: "!%").replacingOccurrences(of: "_", with: "!_") + "%"
+        for row in try await sql.run(
+            "SELECT \"sourced_id\", \"agent_sourced_ids\" FROM \"roster_users\" WHERE \"tenant_id\" = ? AND \"status\" = 'active' AND \"agent_sourced_ids\" LIKE ? ESCAPE '!'",
+            [.uuid(tenantID), .text(pattern)], columns: ["sourced_id", "agent_sourced_ids"])
+        where (row[1] ?? "").split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == guardian }) {
+            children.insert(row[0] ?? "")
+        }
+        return children
     }
 }

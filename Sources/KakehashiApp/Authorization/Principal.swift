@@ -13,8 +13,21 @@ struct Principal: Sendable {
     var schools: Set<String>
     /// The classes the person teaches (teacher roles) or attends (students).
     var classes: Set<String>
+    /// A guardian's children (their roster sourcedIds).
+    var children: Set<String> = []
     /// The session behind it, for its CSRF token and sign-out.
     var session: UserSession
+
+    init(role: PortalRole, tenantID: UUID?, tenantCode: String, subject: String, schools: Set<String>, classes: Set<String>, children: Set<String> = [], session: UserSession) {
+        self.role = role
+        self.tenantID = tenantID
+        self.tenantCode = tenantCode
+        self.subject = subject
+        self.schools = schools
+        self.classes = classes
+        self.children = children
+        self.session = session
+    }
 
     /// How the audit log names the person.
     var actor: String { session.actor }

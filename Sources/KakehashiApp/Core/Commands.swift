@@ -156,3 +156,21 @@ extension Commands {
         }
     }
 }
+
+// MARK: - Tenant policies
+
+extension Commands {
+    /// Changes (when given) and returns a tenant's sign-in policy: password sign-in, guardian sign-in.
+    public static func tenantPolicy(tenant: String, passwordSignIn: Bool?, guardianSignIn: Bool?, actor: String, settings: Settings) async throws -> (passwordSignIn: Bool, guardianSignIn: Bool) {
+        try await Application.withKakehashi(settings: settings) { app in
+            let policy: TenantPolicy
+            if passwordSignIn == nil && guardianSignIn == nil {
+                guard let found = try await Tenant.query(on: app.db).filter(\.$code == tenant).first(), let id = found.id else { throw RosterError.unknownTenant(tenant) }
+                policy = try await TenantPolicy.of(id, on: app.db)
+            } else {
+                policy = try await TenantPolicy.update(tenantCode: tenant, passwordSignIn: passwordSignIn, guardianSignIn: guardianSignIn, actor: actor, on: app.db)
+            }
+            return (policy.passwordSignIn, policy.guardianSignIn)
+        }
+    }
+}

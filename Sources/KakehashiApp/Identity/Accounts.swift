@@ -19,6 +19,16 @@ public struct Accounts: Sendable {
         "siteAdministrator", "districtAdministrator", "systemAdministrator",
     ]
 
+    /// Roles that sign in only where the tenant allows it (``TenantPolicy/guardianSignIn``).
+    static let guardianRoles: Set<String> = ["guardian", "parent", "relative"]
+
+    /// Whether a roster role may sign in in this tenant.
+    func maySignIn(role: String, tenantID: UUID) async throws -> Bool {
+        if Self.signInRoles.contains(role) { return true }
+        guard Self.guardianRoles.contains(role) else { return false }
+        return try await TenantPolicy.of(tenantID, on: database).guardianSignIn
+    }
+
     public struct Account: Sendable, Codable, Equatable {
         public var username: String
         public var sourcedId: String
@@ -175,7 +185,7 @@ public struct Accounts: Sendable {
             _ = try await Self.verifyHash(password, Self.dummyHash)  // same time as a real check
             return .rejected
         }
-        guard Self.signInRoles.contains(account.role) else { return .notAllowed }
+        guard try await maySignIn(role: account.role, tenantID: tenantID) else { return .notAllowed }
         guard let credential = try await Credential.query(on: database).filter(\.$tenantID == tenantID).filter(\.$userSourcedID == account.sourcedId).first()
         else { return .notAllowed }
         if let until = credential.lockedUntil, until > now { return .locked(until: until) }

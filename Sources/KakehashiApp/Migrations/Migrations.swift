@@ -13,5 +13,6 @@ extension Application {
         CreateSessions(),
         CreateRateLimits(),
         CreateSignInFactors(),
+        CreateTenantPolicies(),
     ]
 }

@@ -29,7 +29,19 @@ struct HomeController: RouteCollection {
                 "SELECT \"family_name\", \"given_name\" FROM \"roster_users\" WHERE \"tenant_id\" = ? AND \"sourced_id\" = ?",
                 [.uuid(tenantID), .text(principal.subject)], columns: ["family_name", "given_name"])
             if let row = me.first { greeting = language.text("こんにちは、\(row[0] ?? "") \(row[1] ?? "") さん", "Hello, \(row[1] ?? "") \(row[0] ?? "")") }
-            sections.append(try await classSection(principal, tenantID: tenantID, language: language, database: request.db))
+            if principal.role == .guardian {
+                let ids = principal.children.sorted()
+                let children = ids.isEmpty ? [] : try await sql.run(
+                    "SELECT \"sourced_id\", \"family_name\", \"given_name\" FROM \"roster_users\" WHERE \"tenant_id\" = ? AND \"status\" = 'active' AND \"sourced_id\" IN (\(ids.map { _ in "?" }.joined(separator: ", "))) ORDER BY \"username\"",
+                    [.uuid(tenantID)] + ids.map { .text($0) }, columns: ["sourced_id", "family_name", "given_name"])
+                sections.append(.section(
+                    .h2(.text(language.text("お子さん", "Your children"))),
+                    .ul(.class("cards"), .forEach(children) { row in
+                        .li(.class("card"), .a(.class("title"), .href(RosterViewsController.path(principal.tenantCode, user: row[0] ?? "")), .text("\(row[1] ?? "") \(row[2] ?? "")")))
+                    })))
+            } else {
+                sections.append(try await classSection(principal, tenantID: tenantID, language: language, database: request.db))
+            }
             if principal.role == .student {
                 sections.append(.section(
                     .h2(.text(language.text("つかう道具とテスト", "My tools and tests"))),

@@ -110,7 +110,7 @@ struct OIDCController: RouteCollection {
         let providers = IdentityProviders(database: request.db, box: request.application.secretBox)
         guard let username = try await providers.username(for: identity, provider: provider),
             let account = try await Accounts(database: request.db).account(tenantID: tenantID, username: username),
-            Accounts.signInRoles.contains(account.role)
+            try await Accounts(database: request.db).maySignIn(role: account.role, tenantID: tenantID)
         else {
             return try await fail("no roster user for \(provider.claim)", status: .forbidden, message: language.text(
                 "このアカウントは \(tenant.name) の名簿にありません。学校か教育委員会に問い合わせてください。",

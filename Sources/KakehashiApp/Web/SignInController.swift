@@ -136,6 +136,14 @@ struct SignInController: RouteCollection {
                       details: ["method": "password", "reason": "rejected"], source: request.sourceAddress), tenant: nil)
             return try await renderForm(request, message: language.text("ユーザー名かパスワードがちがいます。", "The username or password is not right."), status: .unauthorized)
         }
+        if let tenantID = tenant?.id, !(try await TenantPolicy.of(tenantID, on: request.db).passwordSignIn) {
+            try await audit.append(
+                .init(actor: "anonymous", action: "signin.failure", subject: "username:\(form.username)",
+                      details: ["method": "password", "reason": "password sign-in is off for this tenant"], source: request.sourceAddress), tenant: chain)
+            return try await renderForm(request, message: language.text(
+                "この教育委員会ではパスワードでサインインできません。上のボタンからサインインしてください。",
+                "This board does not use passwords: sign in with the button above."), status: .unauthorized)
+        }
         let result = try await Accounts(database: request.db).verify(tenantCode: tenantCode, username: form.username, password: form.password)
         if case .success(let account) = result, let tenant {
             return try await SignInFlow.complete(request, owner: try .user(account, tenant: tenant), method: "password")

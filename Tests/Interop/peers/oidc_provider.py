@@ -23,8 +23,9 @@ beforehand (used once)::
     {"sub": "...", "email": "...", "preferred_username": "...", "amr": ["pwd"]}
 
 Claims other than ``sub`` and ``amr`` follow the granted scopes as OpenID Connect says:
-``email`` with scope ``email``, ``preferred_username``/``name``/``given_name``/``family_name``
-with scope ``profile``. Without a staged person ``/authorize`` answers 400.
+``email`` and ``email_verified`` (true unless staged otherwise) with scope ``email``,
+``preferred_username``/``name``/``given_name``/``family_name`` with scope ``profile``.
+Without a staged person ``/authorize`` answers 400.
 
 Knobs that make the *next* ID token misbehave (each applies once, then resets)::
 
@@ -211,7 +212,7 @@ def build_app(issuer_ref, client, state):
             info = UserInfo(sub=user["sub"])
             if "email" in scopes and "email" in user:
                 info["email"] = user["email"]
-                info["email_verified"] = True
+                info["email_verified"] = user.get("email_verified", True)
             if "profile" in scopes:
                 for name in PROFILE_CLAIMS:
                     if name in user:
