@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Testing
 import VaporTesting
 
@@ -42,6 +43,31 @@ import VaporTesting
             #expect(statuses.dropLast().allSatisfy { $0 == .unauthorized })
             let events = try await AuditLog(database: app.db).events(tenant: "demo")
             #expect(events.contains { $0.action == "signin.rate-limited" })
+        }
+    }
+
+    /// The address counted is the TCP peer's; a client cannot pick its own by sending
+    /// X-Forwarded-For. Behind a trusted reverse proxy, the proxy's view of the client counts.
+    @Test func theSourceAddressIsNotTheClientsToChoose() async throws {
+        try await withApp(.sqlite) { app, settings in
+            func source(peer: String, forwardedFor: String?) throws -> String {
+                var headers = HTTPHeaders()
+                if let forwardedFor { headers.add(name: .xForwardedFor, value: forwardedFor) }
+                headers.add(name: "Forwarded", value: "for=198.51.100.77")
+                let request = Request(
+                    application: app, method: .GET, url: "/", headers: headers, remoteAddress: try SocketAddress(ipAddress: peer, port: 40000),
+                    on: app.eventLoopGroup.any())
+                return request.sourceAddress
+            }
+            let direct = try source(peer: "192.0.2.10", forwardedFor: "203.0.113.9")
+            #expect(direct == "192.0.2.10")
+            var trusting = settings
+            trusting.trustedProxies = ["10.0.0.5"]
+            app.storage[SettingsKey.self] = trusting
+            let proxied = try source(peer: "10.0.0.5", forwardedFor: "6.6.6.6, 203.0.113.9")
+            let chained = try source(peer: "10.0.0.5", forwardedFor: "203.0.113.9, 10.0.0.5")
+            let untrusted = try source(peer: "192.0.2.10", forwardedFor: "203.0.113.9")
+            #expect(proxied == "203.0.113.9" && chained == "203.0.113.9" && untrusted == "192.0.2.10")
         }
     }
 }

@@ -20,6 +20,9 @@ public struct Settings: Sendable {
     /// Connect redirect URI (`KAKEHASHI_PUBLIC_URL`, e.g. `https://portal.example.jp`); without
     /// it, `http://HOST:PORT`.
     public var publicURL: String?
+    /// Addresses of reverse proxies whose `X-Forwarded-For` is believed
+    /// (`KAKEHASHI_TRUSTED_PROXIES`, comma-separated). Without it the TCP peer is the client.
+    public var trustedProxies: Set<String>
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         let dataDir = environment["KAKEHASHI_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./kakehashi-data"
@@ -29,6 +32,7 @@ public struct Settings: Sendable {
         port = environment["KAKEHASHI_PORT"].flatMap(Int.init) ?? 8080
         shrinkLimitPercent = environment["KAKEHASHI_SHRINK_LIMIT"].flatMap(Double.init) ?? 10
         logLevel = environment["KAKEHASHI_LOG_LEVEL"] ?? "info"
+        trustedProxies = Set((environment["KAKEHASHI_TRUSTED_PROXIES"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         secretKey = environment["KAKEHASHI_SECRET_KEY"].flatMap { $0.isEmpty ? nil : $0 }
         publicURL = environment["KAKEHASHI_PUBLIC_URL"].flatMap { $0.isEmpty ? nil : String($0.reversed().drop { $0 == "/" }.reversed()) }
     }

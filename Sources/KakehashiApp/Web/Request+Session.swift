@@ -23,8 +23,18 @@ extension Request {
         return !forwardedTLS && ["localhost", "127.0.0.1", "[::1]"].contains(name)
     }
 
-    /// Where the request comes from, for the audit log.
-    var sourceAddress: String { peerAddress?.ipAddress ?? "unknown" }
+    /// Where the request comes from, for the audit log and the rate limits: the TCP peer, or,
+    /// when the peer is a trusted reverse proxy, the nearest address in `X-Forwarded-For` that is
+    /// not one of the trusted proxies (entries further left are the client's to invent).
+    var sourceAddress: String {
+        // Not Vapor's `peerAddress`, which believes any client's Forwarded / X-Forwarded-For
+        // header: a guesser would get a fresh rate-limit counter with every request.
+        let peer = remoteAddress?.ipAddress ?? "unknown"
+        let trusted = application.settings.trustedProxies
+        guard trusted.contains(peer) else { return peer }
+        let chain = headers[.xForwardedFor].flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return chain.reversed().first { !trusted.contains($0) } ?? peer
+    }
 
     private struct SessionKey: StorageKey {
         typealias Value = SessionBox
