@@ -14,6 +14,7 @@ struct HomeController: RouteCollection {
         let language = PageLanguage(request)
         var sections: [Node<HTML.BodyContext>] = []
         var greeting = language.text("こんにちは", "Hello")
+        var greetingNode: Node<HTML.BodyContext>?
         if principal.role == .operator {
             greeting = language.text("運用者 \(principal.subject) さん", "Operator \(principal.subject)")
             let tenants = try await Tenant.query(on: request.db).sort(\.$code).all()
@@ -28,7 +29,15 @@ struct HomeController: RouteCollection {
             let me = try await sql.run(
                 "SELECT \"family_name\", \"given_name\" FROM \"roster_users\" WHERE \"tenant_id\" = ? AND \"sourced_id\" = ?",
                 [.uuid(tenantID), .text(principal.subject)], columns: ["family_name", "given_name"])
-            if let row = me.first { greeting = language.text("こんにちは、\(row[0] ?? "") \(row[1] ?? "") さん", "Hello, \(row[1] ?? "") \(row[0] ?? "")") }
+            if let row = me.first { greeting = language.text("こんにちは、\(row[0] ?? "") \(row[1] ?? "") さん", "Hello, \(row[0] ?? "") \(row[1] ?? "")") }
+            // The reading of the student's own name, so a first-grader recognises it.
+            if principal.role == .student, let reading = try await sql.run(
+                "SELECT \"jp_kana_family_name\", \"jp_kana_given_name\" FROM \"roster_users\" WHERE \"tenant_id\" = ? AND \"sourced_id\" = ?",
+                [.uuid(tenantID), .text(principal.subject)], columns: ["jp_kana_family_name", "jp_kana_given_name"]).first,
+                let row = me.first, language == .ja, !(reading[0] ?? "").isEmpty
+            {
+                greetingNode = Furigana.node("こんにちは、{\(row[0] ?? "")|\(Self.hiragana(reading[0] ?? ""))} {\(row[1] ?? "")|\(Self.hiragana(reading[1] ?? ""))} さん")
+            }
             if principal.role == .guardian {
                 let ids = principal.children.sorted()
                 let children = ids.isEmpty ? [] : try await sql.run(
@@ -43,10 +52,11 @@ struct HomeController: RouteCollection {
                 sections.append(try await classSection(principal, tenantID: tenantID, language: language, database: request.db))
             }
             if principal.role == .student {
+                // Young students read kana: readings over every kanji on their page.
                 sections.append(.section(
-                    .h2(.text(language.text("つかう道具とテスト", "My tools and tests"))),
-                    .p(.text(language.text("先生が道具やテスト(MEXCBT など)を用意すると、ここにならびます。",
-                                           "Tools and tests (MEXCBT and others) appear here when your teacher adds them.")))))
+                    .h2(language == .ja ? Furigana.node("つかう{道具|どうぐ}とテスト") : .text("My tools and tests")),
+                    .p(language == .ja ? Furigana.node("{先生|せんせい}が{道具|どうぐ}やテスト(MEXCBT など)を{用意|ようい}すると、ここにならびます。")
+                                       : .text("Tools and tests (MEXCBT and others) appear here when your teacher adds them."))))
             }
             if principal.role >= .schoolAdmin {
                 sections.append(.section(
@@ -57,7 +67,7 @@ struct HomeController: RouteCollection {
         let factors = SecondFactors(database: request.db, box: request.application.secretBox)
         let hasFactor = try await factors.isEnabled(SecondFactors.owner(of: principal.session))
         let body: Node<HTML.BodyContext> = .group(
-            .h1(.text(greeting)),
+            .h1(greetingNode ?? .text(greeting)),
             .group(sections),
             .section(
                 .class("account"),
@@ -72,6 +82,13 @@ struct HomeController: RouteCollection {
             )
         )
         return Layout.privateResponse(Layout.page(title: language.text("ホーム", "Home"), language: language, path: "/home", body: body))
+    }
+
+    /// Katakana readings (as the roster keeps them) in hiragana, which first-graders learn first.
+    static func hiragana(_ katakana: String) -> String {
+        String(String.UnicodeScalarView(katakana.unicodeScalars.map { scalar in
+            (0x30A1...0x30F6).contains(scalar.value) ? Unicode.Scalar(scalar.value - 0x60) ?? scalar : scalar
+        }))
     }
 
     private func classSection(_ principal: Principal, tenantID: UUID, language: PageLanguage, database: any Database) async throws -> Node<HTML.BodyContext> {
