@@ -99,6 +99,7 @@ import VaporTesting
             _ = try await halfway.signIn(app, tenant: a.tenant, username: a.teacher.username, password: "matrix-pass-1")
 
             let A = a.tenant, B = b.tenant
+            let noUpload = UUID()
             typealias Row = (path: String, post: Bool, expected: [Actor: Int])
             // 200 allowed, 403 refused; anonymous is sent to sign in (303).
             func row(_ path: String, post: Bool = false, student: Int, teacher: Int, schoolAdmin: Int, boardAdmin: Int, op: Int = 200) -> Row {
@@ -127,6 +128,12 @@ import VaporTesting
                 row("/t/\(A)/admin/audit", student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 200),
                 row("/t/\(A)/admin/audit.csv", student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 200),
                 row("/t/\(B)/admin/audit", student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 403),
+                // Roster uploads: refused before anything is looked up; an unknown upload is 404 only to those allowed.
+                row("/t/\(A)/admin/roster", post: true, student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 400, op: 400),
+                row("/t/\(A)/admin/roster/uploads/\(noUpload)", student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 404, op: 404),
+                row("/t/\(A)/admin/roster/uploads/\(noUpload)/apply", post: true, student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 404, op: 404),
+                row("/t/\(A)/admin/roster/uploads/\(noUpload)/discard", post: true, student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 404, op: 404),
+                row("/t/\(B)/admin/roster/uploads/\(noUpload)", student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 403, op: 404),
                 // Credential resets (targets are not any actor, so no actor is signed out midway).
                 row("/t/\(A)/users/\(a.classmate)/mfa-reset", post: true, student: 403, teacher: 403, schoolAdmin: 200, boardAdmin: 200),
                 row("/t/\(A)/users/\(a.otherSchoolStudent)/mfa-reset", post: true, student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 200),
@@ -157,6 +164,36 @@ import VaporTesting
                 }
             }
             #expect(mismatches.isEmpty, "\(mismatches.joined(separator: "\n"))")
+
+            // Every route of the application is either in the matrix above or one of the routes
+            // anyone may reach (sign-in, health, static overview) or that act only on the caller's
+            // own session: a new route cannot skip the matrix unnoticed.
+            func pattern(_ path: String, post: Bool) -> String {
+                let parts = path.split(separator: "?")[0].split(separator: "/").map(String.init)
+                let named = parts.enumerated().map { index, part -> String in
+                    if index == 1, parts.first == "t" { return ":tenant" }
+                    guard index > 0 else { return part }
+                    switch parts[index - 1] {
+                    case "classes": return ":class"
+                    case "users": return ":user"
+                    case "uploads": return ":upload"
+                    default: return part
+                    }
+                }
+                return (post ? "POST /" : "GET /") + named.joined(separator: "/")
+            }
+            let covered = Set(rows.map { pattern($0.path, post: $0.post) })
+            let publicOrOwnSession: Set<String> = [
+                "GET /", "GET /healthz", "GET /readyz", "GET /signin", "POST /signin", "POST /signout", "POST /signout-everywhere",
+                "GET /signin/oidc/callback", "GET /signin/oidc/:tenant", "GET /mfa", "POST /mfa", "GET /mfa/setup", "POST /mfa/setup",
+            ]
+            let registered = Set(app.routes.all.map { route in
+                "\(route.method.rawValue) /" + route.path.map { component -> String in
+                    if case .parameter(let name) = component { return ":" + name }
+                    return component.description
+                }.joined(separator: "/")
+            })
+            #expect(registered.subtracting(covered).subtracting(publicOrOwnSession).isEmpty, "routes outside the matrix: \(registered.subtracting(covered).subtracting(publicOrOwnSession).sorted())")
 
             // Refusals and views of other people's data are in the audit log; a student's own page is not.
             let events = try await AuditLog(database: app.db).events(tenant: A)

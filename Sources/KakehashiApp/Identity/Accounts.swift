@@ -81,7 +81,7 @@ public struct Accounts: Sendable {
             throw RosterError(message: "no active user \"\(username)\" in tenant \"\(tenantCode)\" / テナント \"\(tenantCode)\" に利用者 \"\(username)\" はいません")
         }
         let hash = try await Self.hash(password)
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             let credential = try await Credential.query(on: tx).filter(\.$tenantID == tenantID).filter(\.$userSourcedID == account.sourcedId).first() ?? {
                 let new = Credential()
                 new.tenantID = tenantID
@@ -151,7 +151,7 @@ public struct Accounts: Sendable {
             return result
         }
         let userIds = sourcedIds
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             let existing = try await Credential.query(on: tx).filter(\.$tenantID == tenantID).all()
             var byUser: [String: Credential] = [:]
             for credential in existing { byUser[credential.userSourcedID] = credential }
@@ -214,7 +214,7 @@ public struct Accounts: Sendable {
             throw RosterError(message: "operator names are 2–32 lowercase letters, digits or hyphens / 運用者名は英小文字・数字・ハイフン2〜32文字です")
         }
         let hash = try await Self.hash(password)
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             guard try await Operator.query(on: tx).filter(\.$username == username).count() == 0 else {
                 throw RosterError(message: "operator \"\(username)\" exists / 運用者 \"\(username)\" は既にいます")
             }

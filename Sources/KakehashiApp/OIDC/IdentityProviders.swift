@@ -30,7 +30,7 @@ public struct IdentityProviders: Sendable {
         }
         guard !clientID.isEmpty, !clientSecret.isEmpty else { throw RosterError(message: "client id and secret are required / クライアントIDとシークレットが必要です") }
         let sealed = try box.seal(Data(clientSecret.utf8))
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             let provider = try await IdentityProvider.query(on: tx).filter(\.$tenantID == tenantID).first() ?? IdentityProvider()
             provider.tenantID = tenantID
             provider.issuer = issuer
@@ -52,7 +52,7 @@ public struct IdentityProviders: Sendable {
         guard let tenant = try await Tenant.query(on: database).filter(\.$code == tenantCode).first(), let tenantID = tenant.id else {
             throw RosterError.unknownTenant(tenantCode)
         }
-        try await database.transaction { tx in
+        try await database.writeTransaction { tx in
             try await IdentityProvider.query(on: tx).filter(\.$tenantID == tenantID).delete()
             try await AuditLog(database: tx).append(.init(actor: actor, action: "idp.remove", subject: "tenant:\(tenantCode)"), tenant: tenantCode)
         }

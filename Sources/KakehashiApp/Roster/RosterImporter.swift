@@ -47,7 +47,7 @@ public struct RosterImporter: Sendable {
         let existingTenant = try await Tenant.query(on: database).filter(\.$code == tenantCode).first()
 
         do {
-            summary = try await database.transaction { tx in
+            summary = try await database.writeTransaction { tx in
                 let tenant: Tenant
                 if let existingTenant {
                     tenant = existingTenant
@@ -85,7 +85,7 @@ public struct RosterImporter: Sendable {
         let sha256 = try package.sha256()
         let existingTenant = try await Tenant.query(on: database).filter(\.$code == tenantCode).first()
         do {
-            try await database.transaction { tx in
+            try await database.writeTransaction { tx in
                 let tenant: Tenant
                 if let existingTenant {
                     tenant = existingTenant

@@ -31,7 +31,7 @@ final class TenantPolicy: Model, @unchecked Sendable {
         guard let tenant = try await Tenant.query(on: database).filter(\.$code == tenantCode).first(), let tenantID = tenant.id else {
             throw RosterError.unknownTenant(tenantCode)
         }
-        return try await database.transaction { tx in
+        return try await database.writeTransaction { tx in
             let policy = try await TenantPolicy.of(tenantID, on: tx)
             if let passwordSignIn { policy.passwordSignIn = passwordSignIn }
             if let guardianSignIn { policy.guardianSignIn = guardianSignIn }

@@ -1,0 +1,21 @@
+import Fluent
+import SQLKit
+
+extension Database {
+    /// A transaction that takes the write lock at its start.
+    ///
+    /// SQLite starts a transaction deferred: the first read pins a snapshot, and if another
+    /// connection (another server instance, or `kakehashi` beside a running server) commits a
+    /// write before this one's first write, that write fails at once with SQLITE_BUSY_SNAPSHOT —
+    /// the busy timeout cannot help. Writing first (a statement that changes no row still takes
+    /// the lock) makes such a transaction wait for the other writer instead, like `BEGIN
+    /// IMMEDIATE`. PostgreSQL needs nothing: row locks and MVCC handle it.
+    func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        try await transaction { tx in
+            if SQLDialectKind(tx.sql) == .sqlite {
+                try await tx.sql.raw("UPDATE \"tenants\" SET \"code\" = \"code\" WHERE 1 = 0").run()
+            }
+            return try await body(tx)
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import FluentSQLiteDriver
+import Foundation
+import Logging
+import NIOPosix
+import Testing
+
+@testable import KakehashiApp
+
+/// A transaction that reads and then writes, while another connection (a second instance, or the
+/// command line beside the server) writes and commits: on SQLite it must wait for that writer and
+/// then succeed, not fail with "database is locked" (SQLITE_BUSY_SNAPSHOT).
+@Suite struct SQLiteWriteLockTests {
+    @Test func aReadThenWriteTransactionWaitsForAnotherWriter() async throws {
+        try await withApp(.sqlite) { app, settings in
+            _ = try await importPackage(try demoPackage(schools: 1, students: 30), tenant: "locks", app: app)
+            let pool = NIOThreadPool(numberOfThreads: 1)
+            pool.start()
+            let other = try await SQLiteConnection.open(
+                storage: .file(path: settings.sqliteFile.path), threadPool: pool, logger: Logger(label: "other"), on: app.eventLoopGroup.any())
+            try await other.query("PRAGMA busy_timeout = 30000", []) { _ in }
+            try await other.query("BEGIN IMMEDIATE", []) { _ in }
+            try await other.query("UPDATE \"tenants\" SET \"name\" = \"name\" || ''", []) { _ in }
+
+            // Reads the tenant's policy, then saves it: the other writer holds the lock meanwhile.
+            let update = Task { try await TenantPolicy.update(tenantCode: "locks", passwordSignIn: nil, guardianSignIn: true, actor: "test", on: app.db) }
+            try await Task.sleep(for: .milliseconds(400))
+            try await other.query("COMMIT", []) { _ in }
+            try await other.close()
+            try await pool.shutdownGracefully()
+
+            let policy = try await update.value
+            #expect(policy.guardianSignIn)
+            #expect(try await TenantPolicy.of(try #require(try await Tenant.query(on: app.db).filter(\.$code == "locks").first()?.id), on: app.db).guardianSignIn)
+        }
+    }
+}
