@@ -6,13 +6,16 @@ sees the recovery codes and reaches the home page. Screenshots go to
 $KAKEHASHI_TEST_OUTPUT/screenshots.
 """
 
+import io
 import os
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pyotp
 import pytest
+import zxingcpp
+from PIL import Image
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
@@ -64,6 +67,14 @@ def h1(driver):
     return driver.find_element(By.TAG_NAME, "h1").text
 
 
+def h1_without_readings(driver):
+    """The heading's words without the readings (ruby <rt>) printed over them."""
+    return driver.execute_script(
+        "const h = document.querySelector('h1').cloneNode(true);"
+        "h.querySelectorAll('rt').forEach(r => r.remove());"
+        "return h.textContent;")
+
+
 def has_name(text, name):
     """Both parts of "family given" appear (English pages may put the given name first)."""
     return all(part in text for part in name.split())
@@ -99,7 +110,10 @@ def test_student_home(browser, server, people, roster, output_dir):
     student = people["students"][0]
     password_sign_in(browser, server, student.username, STUDENT_PASSWORD)
     wait_for_path(browser, "/home")
-    assert student.name in h1(browser)
+    assert student.name in h1_without_readings(browser)
+    # A first-grader reads kana: the name carries its reading in hiragana.
+    readings = [rt.text for rt in browser.find_elements(By.CSS_SELECTOR, "h1 rt")]
+    assert len(readings) == 2 and all(r and all("\u3041" <= c <= "\u309f" for c in r) for r in readings), readings
     text = body_text(browser)
     assert "わたしのクラス" in text
     classes = roster[student.username]["classes"]
@@ -128,6 +142,14 @@ def test_teacher_enrolls_in_mfa_and_reaches_home(browser, server, people, roster
     assert len(secret) >= 16
     totp = pyotp.TOTP(secret)  # SHA-1, 6 digits, 30 s: RFC 6238's defaults
     shoot(browser, output_dir, "teacher-mfa-setup-ja.png")
+    # The page's QR code, as Chromium draws it, read by an independent decoder (zxing-cpp): the
+    # otpauth URI an authenticator app would import, with the same secret.
+    png = browser.find_element(By.CSS_SELECTOR, ".qr svg").screenshot_as_png
+    found = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)).convert("L"))
+    assert found, "no QR code could be read from the set-up page"
+    uri = urlsplit(found[0].text)
+    assert uri.scheme == "otpauth" and uri.netloc == "totp", found[0].text
+    assert parse_qs(uri.query)["secret"] == [secret]
     if totp.interval - time.time() % totp.interval < 3:
         time.sleep(4)  # do not type a code that expires on the way
     browser.find_element(By.CSS_SELECTOR, "form[action='/mfa/setup'] input[name='code']").send_keys(totp.now())

@@ -62,6 +62,12 @@ import VaporTesting
                 let csp = response.headers.first(name: "Content-Security-Policy") ?? ""
                 #expect(csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"))
                 #expect(response.headers.first(name: "X-Content-Type-Options") == "nosniff")
+                #expect(response.headers.first(name: "Strict-Transport-Security")?.hasPrefix("max-age=") == true)
+            }
+            // Errors carry the same headers, as a page for browsers.
+            try await app.testing().test(.GET, "t/nowhere/admin", beforeRequest: { $0.headers.replaceOrAdd(name: .accept, value: "text/html") }) { response async in
+                #expect(response.status == .seeOther && response.headers.first(name: .location) == "/signin")
+                #expect(response.headers.first(name: "Content-Security-Policy")?.contains("default-src 'self'") == true)
             }
             try await app.testing().test(.GET, "/?lang=en") { response async in
                 let html = response.body.string

@@ -124,9 +124,10 @@ struct MFAController: RouteCollection {
                 "Staff who can see grades or learning records need a code from an authenticator app as well as a password.")))),
             .if(message != nil, .p(.class("error"), .attribute(named: "role", value: "alert"), .text(message ?? ""))),
             .ol(
-                .li(.text(language.text("認証アプリ(Google Authenticator、Microsoft Authenticator など)で「キーを入力」を選び、次のキーを入れます。",
-                                        "In an authenticator app (Google Authenticator, Microsoft Authenticator, …) choose \"enter a setup key\" and type this key:")),
+                .li(.text(language.text("認証アプリ(Google Authenticator、Microsoft Authenticator など)で QR コードを読み取るか、「キーを入力」を選んで次のキーを入れます。",
+                                        "In an authenticator app (Google Authenticator, Microsoft Authenticator, …) scan the QR code, or choose \"enter a setup key\" and type this key:")),
                     .p(.code(.id("totp-secret"), .class("secret"), .text(grouped))),
+                    qrCode(uri, language),
                     .p(.class("quiet"), .a(.href(uri), .text(language.text("この端末のアプリで開く", "Open in an app on this device"))))),
                 .li(.text(language.text("アプリに出た6けたのコードを入れて、確認してください。", "Enter the 6-digit code the app shows.")))
             ),
@@ -170,6 +171,12 @@ struct MFAController: RouteCollection {
         let response = Layout.privateResponse(Layout.page(title: language.text("回復コード", "Recovery codes"), language: language, path: "/home", body: body))
         response.cookies[Sessions.cookieName] = Sessions.cookie(token, secure: !request.cookiesMayBeInsecure)
         return response
+    }
+
+    /// The otpauth URI as a QR code (inline SVG: no script, no image request).
+    private func qrCode(_ uri: String, _ language: PageLanguage) -> Node<HTML.BodyContext> {
+        guard let code = try? QRCode(uri, correction: .medium) else { return .empty }
+        return .div(.class("qr"), .raw(code.svg(moduleSize: 5, label: language.text("認証アプリ用の QR コード", "QR code for the authenticator app"))))
     }
 
     private func signOutForm(_ principal: Principal, _ language: PageLanguage) -> Node<HTML.BodyContext> {
