@@ -8,6 +8,7 @@ $KAKEHASHI_TEST_OUTPUT/screenshots.
 
 import io
 import os
+import subprocess
 import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -186,3 +187,52 @@ def test_teacher_enrolls_in_mfa_and_reaches_home(browser, server, people, roster
     browser.find_element(By.CSS_SELECTOR, "form[action='/mfa'] button[type='submit']").click()
     wait_for_path(browser, "/home")
     assert teacher.name in h1(browser)
+
+
+BOARD_PASSWORD = "kyouiku-2026"  # the demo's board administrator (shown on the demo sign-in page)
+
+
+def test_board_admin_uploads_a_roster_through_the_page(browser, server, output_dir, tmp_path):
+    """The issue's "done when": the demo board administrator signs in (password and the code a demo
+    server shows), uploads a roster through the page, reads the check, applies it, and finds it all in
+    the audit log, whose chain verifies."""
+    admin = server.users("districtAdministrator")[0]
+    # A 1% delta of the very city `serve --demo` imported (3 schools x 200 students, seed 2026).
+    package = tmp_path / "demo-delta.zip"
+    subprocess.run([os.environ["KAKEHASHI_BIN"], "demo", "generate", "--schools", "3", "--students-per-school", "200",
+                    "--seed", "2026", "--delta", "0.01", "--out", str(package)], check=True, capture_output=True, timeout=120)
+
+    password_sign_in(browser, server, admin.username, BOARD_PASSWORD)
+    wait_for_path(browser, "/mfa")
+    code = browser.find_element(By.ID, "demo-code").text.strip()
+    browser.find_element(By.CSS_SELECTOR, "form[action='/mfa'] input[name='code']").send_keys(code)
+    browser.find_element(By.CSS_SELECTOR, "form[action='/mfa'] button[type='submit']").click()
+    wait_for_path(browser, "/home")
+
+    browser.find_element(By.CSS_SELECTOR, "a[href='/t/demo/admin']").click()
+    wait_for_path(browser, "/t/demo/admin")
+    browser.find_element(By.CSS_SELECTOR, "a[href='/t/demo/admin/roster']").click()
+    wait_for_path(browser, "/t/demo/admin/roster")
+    browser.find_element(By.ID, "package").send_keys(str(package))
+    browser.find_element(By.CSS_SELECTOR, "form[enctype='multipart/form-data'] button[type='submit']").click()
+    WebDriverWait(browser, 60).until(lambda d: "/admin/roster/uploads/" in urlsplit(d.current_url).path)
+    review = body_text(browser)
+    assert "検査に合格" in review, review[:500]
+    assert "反映すると変わるもの" in review  # the preview of created / updated / deactivated
+    shoot(browser, output_dir, "admin-roster-check-ja.png")
+
+    upload_path = urlsplit(browser.current_url).path
+    browser.find_element(By.CSS_SELECTOR, f"form[action='{upload_path}/apply'] button[type='submit']").click()
+    WebDriverWait(browser, 60).until(lambda d: "反映ずみ" in body_text(d))
+    shoot(browser, output_dir, "admin-roster-applied-ja.png")
+
+    browser.get(server.url("/t/demo/admin/roster"))
+    assert "demo-delta.zip" in body_text(browser) and "applied" in body_text(browser)
+    browser.get(server.url("/t/demo/admin/audit?action=roster"))
+    audit = body_text(browser)
+    assert "roster.upload" in audit and "roster.import" in audit
+    shoot(browser, output_dir, "admin-audit-ja.png")
+
+    actions = [row["action"] for row in server.audit_rows()]
+    assert "roster.import" in actions and "access.readAudit" in actions and "mfa.success" in actions
+    assert server.cli("audit", "verify").returncode == 0
