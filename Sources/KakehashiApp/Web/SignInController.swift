@@ -68,12 +68,17 @@ struct SignInController: RouteCollection {
                        .text(language.text("\(providerTenants[tenant.id ?? UUID()] ?? "")でサインイン", "Sign in with \(providerTenants[tenant.id ?? UUID()] ?? "")")
                              + (tenants.count > 1 ? "(\(tenant.name))" : ""))))
             })
+        // One tenant that signs in only through its identity provider: no password form to confuse anyone.
+        var passwordsOff = false
+        if !asOperator, tenants.count == 1, let id = tenants[0].id {
+            passwordsOff = !(try await TenantPolicy.of(id, on: request.db).passwordSignIn)
+        }
         let body: Node<HTML.BodyContext> = .group(
             .h1(.text(asOperator ? language.text("運用者のサインイン", "Operator sign-in") : language.text("サインイン", "Sign in"))),
             demoNote,
             providerLinks,
             .if(message != nil, .p(.class("error"), .attribute(named: "role", value: "alert"), .text(message ?? ""))),
-            .form(
+            .if(!passwordsOff, .form(
                 .action("/signin"), .method(.post), .class("signin"),
                 .input(.type(.hidden), .name("csrf"), .value(token)),
                 tenantField,
@@ -88,7 +93,7 @@ struct SignInController: RouteCollection {
                     .input(.id("password"), .name("password"), .type(.password), .attribute(named: "autocomplete", value: "current-password"), .required(true))
                 ),
                 .button(.type(.submit), .class("primary"), .text(language.text("サインイン", "Sign in")))
-            ),
+            )),
             .p(.class("quiet"), asOperator
                 ? .a(.href("/signin"), .text(language.text("児童生徒・先生のサインインへ", "Student and teacher sign-in")))
                 : .a(.href("/signin?as=operator"), .text(language.text("運用者の方はこちら", "Operators sign in here"))))
