@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "kakehashi", targets: ["kakehashi"]),
         .library(name: "OneRoster", targets: ["OneRoster"]),
+        .library(name: "LTI", targets: ["LTI"]),
         .library(name: "KakehashiApp", targets: ["KakehashiApp"]),
     ],
     dependencies: [
@@ -31,9 +32,17 @@ let package = Package(
             ]
         ),
         .target(
+            name: "LTI",
+            dependencies: [
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
             name: "KakehashiApp",
             dependencies: [
                 "OneRoster",
+                "LTI",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "SQLKit", package: "sql-kit"),
@@ -43,6 +52,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
             ]
         ),
         .executableTarget(
@@ -57,6 +67,10 @@ let package = Package(
             name: "OneRosterTests",
             dependencies: ["OneRoster"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "LTITests",
+            dependencies: ["LTI"]
         ),
         .testTarget(
             name: "KakehashiAppTests",
