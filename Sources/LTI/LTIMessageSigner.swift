@@ -19,23 +19,24 @@ public struct LTIMessageSigner: Sendable {
         return try await keys.sign(ClaimSet(claims: claims), kid: JWKIdentifier(string: kid), header: header)
     }
 
-    /// A claim set as a JWT payload (signing only; tools verify it).
-    struct ClaimSet: JWTPayload {
-        var claims: [String: LTIJSON]
+    /// A claim set as a JWT payload. Its `verify` checks nothing beyond the signature: whoever
+    /// reads one checks the claims they expect.
+    public struct ClaimSet: JWTPayload {
+        public var claims: [String: LTIJSON]
 
-        init(claims: [String: LTIJSON]) {
+        public init(claims: [String: LTIJSON]) {
             self.claims = claims
         }
 
-        init(from decoder: any Decoder) throws {
+        public init(from decoder: any Decoder) throws {
             claims = try decoder.singleValueContainer().decode([String: LTIJSON].self)
         }
 
-        func encode(to encoder: any Encoder) throws {
+        public func encode(to encoder: any Encoder) throws {
             var container = encoder.singleValueContainer()
             try container.encode(claims)
         }
 
-        func verify(using algorithm: some JWTAlgorithm) async throws {}
+        public func verify(using algorithm: some JWTAlgorithm) async throws {}
     }
 }

@@ -100,6 +100,13 @@ import VaporTesting
 
             let A = a.tenant, B = b.tenant
             let noUpload = UUID()
+            // A tool placed in a class of each school of A, and in a class of B.
+            let registry = ToolRegistry(database: app.db)
+            let toolA = try await registry.register(LTILaunchTests.tool, tenantCode: A, status: .active, source: "test", actor: "test")
+            let toolB = try await registry.register(LTILaunchTests.tool, tenantCode: B, status: .active, source: "test", actor: "test")
+            let link1 = try await registry.place(clientID: toolA.client_id, tenantCode: A, classSourcedID: a.class1, title: "1", actor: "test").linkID
+            let link3 = try await registry.place(clientID: toolA.client_id, tenantCode: A, classSourcedID: a.class3, title: "3", actor: "test").linkID
+            let linkB = try await registry.place(clientID: toolB.client_id, tenantCode: B, classSourcedID: b.class1, title: "B", actor: "test").linkID
             typealias Row = (path: String, post: Bool, expected: [Actor: Int])
             // 200 allowed, 403 refused; anonymous is sent to sign in (303).
             func row(_ path: String, post: Bool = false, student: Int, teacher: Int, schoolAdmin: Int, boardAdmin: Int, op: Int = 200) -> Row {
@@ -134,6 +141,11 @@ import VaporTesting
                 row("/t/\(A)/admin/roster/uploads/\(noUpload)/apply", post: true, student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 404, op: 404),
                 row("/t/\(A)/admin/roster/uploads/\(noUpload)/discard", post: true, student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 404, op: 404),
                 row("/t/\(B)/admin/roster/uploads/\(noUpload)", student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 403, op: 404),
+                // Launches (303 = sent on to the tool's login): the class's own people and its school's and
+                // tenant's administrators; operators are no roster person and cannot launch.
+                row("/launch/\(link1)", student: 303, teacher: 303, schoolAdmin: 303, boardAdmin: 303, op: 403),
+                row("/launch/\(link3)", student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 303, op: 403),
+                row("/launch/\(linkB)", student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 403, op: 403),
                 // Credential resets (targets are not any actor, so no actor is signed out midway).
                 row("/t/\(A)/users/\(a.classmate)/mfa-reset", post: true, student: 403, teacher: 403, schoolAdmin: 200, boardAdmin: 200),
                 row("/t/\(A)/users/\(a.otherSchoolStudent)/mfa-reset", post: true, student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 200),
@@ -156,6 +168,9 @@ import VaporTesting
                     browsers[actor] = browser
                     if Int(page.status.code) != expected { mismatches.append("\(actor) \(row.post ? "POST" : "GET") \(row.path): \(page.status.code), expected \(expected)") }
                     if actor == .anonymous { #expect(page.location?.hasPrefix("/signin") == true, "\(row.path)") }
+                    if actor != .anonymous, expected == 303, page.location?.hasPrefix("https://tool.example/login?") != true {
+                        mismatches.append("\(actor) \(row.path): sent to \(page.location ?? "nowhere"), expected the tool's login")
+                    }
                 }
                 let pending = row.post ? try await halfway.post(app, row.path, ["csrf": ""]) : try await halfway.get(app, row.path)
                 // (The teacher enrolled above, so this sign-in waits for a code.)
@@ -177,6 +192,7 @@ import VaporTesting
                     case "classes": return ":class"
                     case "users": return ":user"
                     case "uploads": return ":upload"
+                    case "launch": return ":link"
                     default: return part
                     }
                 }
@@ -186,6 +202,8 @@ import VaporTesting
             let publicOrOwnSession: Set<String> = [
                 "GET /", "GET /healthz", "GET /readyz", "GET /signin", "POST /signin", "POST /signout", "POST /signout-everywhere",
                 "GET /signin/oidc/callback", "GET /signin/oidc/:tenant", "GET /mfa", "POST /mfa", "GET /mfa/setup", "POST /mfa/setup",
+                // LTI: the public key set, and the authorization endpoint, which checks the session against the launch itself.
+                "GET /lti/jwks", "GET /lti/authorize", "POST /lti/authorize",
             ]
             let registered = Set(app.routes.all.map { route in
                 "\(route.method.rawValue) /" + route.path.map { component -> String in

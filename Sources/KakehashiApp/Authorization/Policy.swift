@@ -15,6 +15,8 @@ enum Policy {
         case manageRoster
         /// Read and export the audit log.
         case readAudit
+        /// Open a tool placed in a class (an LTI launch sends the person's data to the tool).
+        case launch
     }
 
     enum Resource: Sendable {
@@ -43,7 +45,7 @@ enum Policy {
             switch (action, resource) {
             case (.view, .person(_, _, let schools, _)), (.manageCredentials, .person(_, _, let schools, _)):
                 return !schools.isDisjoint(with: principal.schools)
-            case (.view, .schoolClass(_, _, let school)):
+            case (.view, .schoolClass(_, _, let school)), (.launch, .schoolClass(_, _, let school)):
                 return principal.schools.contains(school)
             case (.searchUsers, .tenant):
                 return true
@@ -54,13 +56,15 @@ enum Policy {
             switch (action, resource) {
             case (.view, .person(_, let id, _, let classes)):
                 return id == principal.subject || !classes.isDisjoint(with: principal.classes)
-            case (.view, .schoolClass(_, let id, _)):
+            case (.view, .schoolClass(_, let id, _)), (.launch, .schoolClass(_, let id, _)):
                 return principal.classes.contains(id)
             default:
                 return false
             }
         case .student:
             if case (.view, .person(_, let id, _, _)) = (action, resource) { return id == principal.subject }
+            // A student opens the tools of the classes they attend.
+            if case (.launch, .schoolClass(_, let id, _)) = (action, resource) { return principal.classes.contains(id) }
             return false
         case .guardian:
             if case (.view, .person(_, let id, _, _)) = (action, resource) { return id == principal.subject || principal.children.contains(id) }

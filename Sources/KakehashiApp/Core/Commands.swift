@@ -174,3 +174,54 @@ extension Commands {
         }
     }
 }
+
+// MARK: - LTI tools and platform keys
+
+extension Commands {
+    /// Registers a tool from its JSON description, active and deployed to the tenant.
+    public static func registerTool(json: Data, tenant: String, actor: String, settings: Settings) async throws -> ToolRegistry.Registration {
+        let description: ToolRegistry.Description
+        do {
+            description = try JSONDecoder().decode(ToolRegistry.Description.self, from: json)
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw RosterError(message: "$.\((context.codingPath + [key]).map(\.stringValue).joined(separator: ".")): required / 必須です")
+        } catch let DecodingError.typeMismatch(_, context) {
+            throw RosterError(message: "$.\(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)")
+        } catch {
+            throw RosterError(message: "not a tool description (JSON): \(error) / ツールの記述(JSON)として読めません")
+        }
+        return try await Application.withKakehashi(settings: settings) { app in
+            try await ToolRegistry(database: app.db).register(description, tenantCode: tenant, status: .active, source: "cli", actor: actor)
+        }
+    }
+
+    public static func listTools(settings: Settings) async throws -> [ToolRegistry.Summary] {
+        try await Application.withKakehashi(settings: settings) { app in try await ToolRegistry(database: app.db).list() }
+    }
+
+    public static func approveTool(clientID: String, actor: String, settings: Settings) async throws {
+        try await Application.withKakehashi(settings: settings) { app in try await ToolRegistry(database: app.db).approve(clientID: clientID, actor: actor) }
+    }
+
+    /// Places a tool in a class; returns the resource link id.
+    public static func placeTool(clientID: String, tenant: String, classSourcedID: String, title: String, actor: String, settings: Settings) async throws -> String {
+        try await Application.withKakehashi(settings: settings) { app in
+            try await ToolRegistry(database: app.db).place(clientID: clientID, tenantCode: tenant, classSourcedID: classSourcedID, title: title, actor: actor).linkID
+        }
+    }
+
+    /// Rotates the platform's signing key; returns the kid that now signs.
+    public static func rotateKeys(actor: String, settings: Settings) async throws -> String {
+        try await Application.withKakehashi(settings: settings) { app in
+            try await PlatformKeys(database: app.db, box: app.secretBox).rotate(actor: actor)
+        }
+    }
+
+    /// The platform's keys: kid, state, created.
+    public static func listKeys(settings: Settings) async throws -> [(kid: String, state: String, created: Date)] {
+        try await Application.withKakehashi(settings: settings) { app in
+            try await PlatformKeys(database: app.db, box: app.secretBox).ensure()
+            return try await PlatformKey.query(on: app.db).sort(\.$createdAt).all().map { ($0.kid, $0.state, $0.createdAt) }
+        }
+    }
+}

@@ -14,5 +14,6 @@ extension Application {
         CreateRateLimits(),
         CreateSignInFactors(),
         CreateTenantPolicies(),
+        CreateLTIPlatform(),
     ]
 }

@@ -32,6 +32,8 @@ func routes(_ app: Application) throws {
     try app.register(collection: AdminController())
     try app.register(collection: RosterUploadController())
     try app.register(collection: AuditController())
+    try app.register(collection: LaunchController())
+    try app.register(collection: LTIPlatformController())
 }
 
 struct HealthStatus: Content {

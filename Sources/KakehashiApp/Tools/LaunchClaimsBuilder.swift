@@ -1,0 +1,99 @@
+import Fluent
+import LTI
+import Vapor
+
+/// Builds the launch message for a launch in flight from the roster, the class, the resource link
+/// and the tool's privacy settings: a tool receives only what the board allowed.
+struct LaunchClaimsBuilder {
+    let request: Request
+    let tool: LTITool
+    let launch: LTILaunch
+    let nonce: String
+
+    static let productVersion = "0.4"
+
+    func message() async throws -> LaunchMessage {
+        let database = request.db
+        let sql = BulkSQL(database)
+        let tenantID = launch.tenantID
+        guard let tenant = try await Tenant.find(tenantID, on: database) else { throw Abort(.notFound) }
+        guard let user = try await sql.run(
+            """
+            SELECT "username", "family_name", "given_name", "jp_kana_family_name", "jp_kana_given_name", "email", "grades"
+              FROM "roster_users" WHERE "tenant_id" = ? AND "sourced_id" = ? AND "status" = 'active'
+            """, [.uuid(tenantID), .text(launch.userSourcedID)],
+            columns: ["username", "family_name", "given_name", "jp_kana_family_name", "jp_kana_given_name", "email", "grades"]
+        ).first else { throw Abort(.forbidden, reason: "名簿にない人です。/ Not in the roster.") }
+        let klass = try await sql.run(
+            """
+            SELECT c."title", c."class_code", o."identifier" FROM "roster_classes" c
+              LEFT JOIN "roster_orgs" o ON o."tenant_id" = c."tenant_id" AND o."sourced_id" = c."school_sourced_id"
+              WHERE c."tenant_id" = ? AND c."sourced_id" = ?
+            """, [.uuid(tenantID), .text(launch.classSourcedID)], columns: ["title", "class_code", "identifier"]
+        ).first
+        let enrollmentRole = try await sql.run(
+            "SELECT \"role\" FROM \"roster_enrollments\" WHERE \"tenant_id\" = ? AND \"class_sourced_id\" = ? AND \"user_sourced_id\" = ? AND \"status\" = 'active'",
+            [.uuid(tenantID), .text(launch.classSourcedID), .text(launch.userSourcedID)], columns: ["role"]
+        ).first?[0] ?? nil
+        let oneRosterRole = try await Accounts(database: database).account(tenantID: tenantID, username: user[0] ?? "")?.role ?? ""
+        let link = try await launch.linkID.asyncMap { id in try await LTIResourceLink.query(on: database).filter(\.$linkID == id).first() } ?? nil
+
+        let privacy = tool.privacySettings
+        let subject = privacy.sub == .roster ? launch.userSourcedID : ToolRegistry.pseudonymousSubject(tool: tool, tenantID: tenantID, sourcedID: launch.userSourcedID)
+        let language = PageLanguage(request)
+        var message = LaunchMessage(
+            issuer: request.application.settings.baseURL, clientID: tool.clientID, deploymentID: launch.deploymentID, subject: subject, nonce: nonce,
+            messageType: LTIMessageType(rawValue: launch.messageType) ?? .resourceLink,
+            targetLinkURI: link?.url ?? tool.targetLinkURI,
+            roles: LTIRole.roles(oneRosterRole: oneRosterRole, enrollmentRole: enrollmentRole), locale: language == .ja ? "ja-JP" : "en")
+        if let link { message.resourceLink = .init(id: link.linkID, title: link.title, description: link.text.isEmpty ? nil : link.text) }
+        message.context = .init(id: launch.classSourcedID, label: (klass?[1] ?? nil).flatMap { $0.isEmpty ? nil : $0 }, title: klass?[0] ?? nil)
+        message.toolPlatform = .init(guid: tenantID.uuidString.lowercased(), name: "Kakehashi — \(tenant.name)", version: Self.productVersion, productFamilyCode: "kakehashi")
+        message.returnURL = request.application.settings.baseURL + "/home"
+        message.courseSectionSourcedID = launch.classSourcedID
+        if privacy.sourcedId { message.personSourcedID = launch.userSourcedID }
+        let family = user[1] ?? "", given = user[2] ?? ""
+        if privacy.name { message.person = .init(name: "\(family) \(given)", givenName: given, familyName: family) }
+        if privacy.email { message.person.email = user[5] ?? nil }
+
+        // Custom parameters: the tool's, then the link's; variables only as the privacy settings allow.
+        var values: [String: String] = [
+            SubstitutionVariables.Name.contextID: launch.classSourcedID,
+            SubstitutionVariables.Name.courseSectionSourcedID: launch.classSourcedID,
+            SubstitutionVariables.Name.userID: subject,
+        ]
+        if let title = klass?[0] ?? nil { values[SubstitutionVariables.Name.contextTitle] = title }
+        if let label = klass?[1] ?? nil, !label.isEmpty { values[SubstitutionVariables.Name.contextLabel] = label }
+        if let link {
+            values[SubstitutionVariables.Name.resourceLinkID] = link.linkID
+            values[SubstitutionVariables.Name.resourceLinkTitle] = link.title
+        }
+        if privacy.name {
+            values[SubstitutionVariables.Name.fullName] = "\(family) \(given)"
+            values[SubstitutionVariables.Name.givenName] = given
+            values[SubstitutionVariables.Name.familyName] = family
+        }
+        if privacy.kanaName {
+            values["$Kakehashi.kanaFamilyName"] = user[3] ?? ""
+            values["$Kakehashi.kanaGivenName"] = user[4] ?? ""
+        }
+        if privacy.email, let email = user[5] ?? nil { values[SubstitutionVariables.Name.email] = email }
+        if privacy.sourcedId {
+            values[SubstitutionVariables.Name.personSourcedID] = launch.userSourcedID
+            values[SubstitutionVariables.Name.username] = user[0] ?? ""
+        }
+        if privacy.grade, let grades = user[6] ?? nil, !grades.isEmpty { values[SubstitutionVariables.Name.grade] = grades }
+        if privacy.schoolCode, let code = klass?[2] ?? nil, !code.isEmpty { values[SubstitutionVariables.Name.schoolCode] = code }
+        var custom = tool.customParameters
+        for (key, value) in link?.customParameters ?? [:] { custom[key] = value }
+        message.custom = SubstitutionVariables.expand(custom, with: values)
+        return message
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

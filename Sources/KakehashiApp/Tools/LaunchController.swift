@@ -1,0 +1,71 @@
+import Fluent
+import JWTKit
+import LTI
+import Vapor
+
+/// The first leg of a launch: a signed-in person opens a tool placed in a class; the browser goes
+/// to the tool's login initiation URL (third-party initiated login, LTI Core 1.3 §4.1) with a
+/// single-use, signed `lti_message_hint`.
+struct LaunchController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("launch", ":link", use: launch)
+    }
+
+    func launch(request: Request) async throws -> Response {
+        let principal = try await request.principal()
+        let linkID = request.parameters.get("link") ?? ""
+        guard let link = try await LTIResourceLink.query(on: request.db).filter(\.$linkID == linkID).filter(\.$status == "active").first(),
+            let tenant = try await Tenant.find(link.tenantID, on: request.db),
+            let klass = try await Policy.Resource.schoolClass(link.classSourcedID, tenant: tenant, database: request.db)
+        else { throw Abort(.notFound, reason: "見つかりません。/ Not found.") }
+        try await request.authorize(.launch, klass, what: "launch \(linkID)")
+        guard principal.role != .operator else {
+            throw Abort(.forbidden, reason: "運用者は名簿の人ではないため、ツールを起動できません。/ Operators are not roster people and cannot launch tools.")
+        }
+        guard let tool = try await LTITool.find(link.toolID, on: request.db), tool.status == LTITool.Status.active.rawValue else {
+            throw Abort(.conflict, reason: "このツールはいま使えません。/ This tool is not available now.")
+        }
+        let url = try await Self.loginInitiation(
+            request, principal: principal, tool: tool, tenantID: link.tenantID, deploymentID: link.deploymentID, messageType: .resourceLink,
+            linkID: link.linkID, classSourcedID: link.classSourcedID, targetLinkURI: link.url ?? tool.targetLinkURI)
+        return request.redirect(to: url, redirectType: .normal)
+    }
+
+    /// Records the launch and builds the URL of the tool's login initiation.
+    static func loginInitiation(
+        _ request: Request, principal: Principal, tool: LTITool, tenantID: UUID, deploymentID: String, messageType: LTIMessageType, linkID: String?,
+        classSourcedID: String, targetLinkURI: String
+    ) async throws -> String {
+        let now = Date()
+        let launch = LTILaunch()
+        launch.hintID = UUID().uuidString.lowercased()
+        launch.tenantID = tenantID
+        launch.userSourcedID = principal.subject
+        launch.toolID = try tool.requireID()
+        launch.deploymentID = deploymentID
+        launch.messageType = messageType.rawValue
+        launch.linkID = linkID
+        launch.classSourcedID = classSourcedID
+        launch.createdAt = now
+        launch.expiresAt = now.addingTimeInterval(MessageHint.lifetime)
+        try await LTILaunch.query(on: request.db).filter(\.$expiresAt < now.addingTimeInterval(-3600)).delete()
+        try await launch.create(on: request.db)
+        let keys = try await request.platformKeys()
+        let hint = try await keys.keys.sign(MessageHint(launchID: launch.hintID, now: now), kid: JWKIdentifier(string: keys.signingKid))
+        try await AuditLog(database: request.db).append(
+            .init(actor: principal.actor, action: "lti.launch", subject: "tool:\(tool.clientID)",
+                  details: ["type": messageType.rawValue, "link": linkID ?? "", "class": classSourcedID], source: request.sourceAddress),
+            tenant: principal.tenantCode)
+        var components = URLComponents(string: tool.initiateLoginURI) ?? URLComponents()
+        components.queryItems = (components.queryItems ?? []) + [
+            .init(name: "iss", value: request.application.settings.baseURL),
+            .init(name: "login_hint", value: ToolRegistry.pseudonymousSubject(tool: tool, tenantID: tenantID, sourcedID: principal.subject)),
+            .init(name: "target_link_uri", value: targetLinkURI),
+            .init(name: "lti_message_hint", value: hint),
+            .init(name: "client_id", value: tool.clientID),
+            .init(name: "lti_deployment_id", value: deploymentID),
+        ]
+        components.percentEncodedQuery = components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
+        return components.string ?? tool.initiateLoginURI
+    }
+}
