@@ -146,6 +146,10 @@ import VaporTesting
                 row("/launch/\(link1)", student: 303, teacher: 303, schoolAdmin: 303, boardAdmin: 303, op: 403),
                 row("/launch/\(link3)", student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 303, op: 403),
                 row("/launch/\(linkB)", student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 403, op: 403),
+                // Adding a tool to a class (400: allowed, but the form names no tool).
+                row("/t/\(A)/classes/\(a.class1)/links", post: true, student: 403, teacher: 400, schoolAdmin: 400, boardAdmin: 400, op: 400),
+                row("/t/\(A)/classes/\(a.class3)/links", post: true, student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 400, op: 400),
+                row("/t/\(B)/classes/\(b.class1)/links", post: true, student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 403, op: 400),
                 // Credential resets (targets are not any actor, so no actor is signed out midway).
                 row("/t/\(A)/users/\(a.classmate)/mfa-reset", post: true, student: 403, teacher: 403, schoolAdmin: 200, boardAdmin: 200),
                 row("/t/\(A)/users/\(a.otherSchoolStudent)/mfa-reset", post: true, student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 200),

@@ -65,6 +65,10 @@ import VaporTesting
             var browser = Browser()
             _ = try await browser.signIn(app, tenant: stage.tenant, username: stage.student.username, password: "sakura-2026")
 
+            // The student's home lists the tool, opening in a new window.
+            let home = try await browser.get(app, "home")
+            #expect(home.body.contains(#"href="/launch/\#(stage.linkID)" target="_blank""#))
+
             // Leg 1: to the tool's login initiation, with everything the tool needs.
             let first = try await browser.get(app, "launch/\(stage.linkID)")
             #expect(first.status == .seeOther)

@@ -17,6 +17,8 @@ enum Policy {
         case readAudit
         /// Open a tool placed in a class (an LTI launch sends the person's data to the tool).
         case launch
+        /// Add tools and content to a class (teachers of the class, its school's and tenant's administrators).
+        case placeTool
     }
 
     enum Resource: Sendable {
@@ -45,7 +47,7 @@ enum Policy {
             switch (action, resource) {
             case (.view, .person(_, _, let schools, _)), (.manageCredentials, .person(_, _, let schools, _)):
                 return !schools.isDisjoint(with: principal.schools)
-            case (.view, .schoolClass(_, _, let school)), (.launch, .schoolClass(_, _, let school)):
+            case (.view, .schoolClass(_, _, let school)), (.launch, .schoolClass(_, _, let school)), (.placeTool, .schoolClass(_, _, let school)):
                 return principal.schools.contains(school)
             case (.searchUsers, .tenant):
                 return true
@@ -56,7 +58,7 @@ enum Policy {
             switch (action, resource) {
             case (.view, .person(_, let id, _, let classes)):
                 return id == principal.subject || !classes.isDisjoint(with: principal.classes)
-            case (.view, .schoolClass(_, let id, _)), (.launch, .schoolClass(_, let id, _)):
+            case (.view, .schoolClass(_, let id, _)), (.launch, .schoolClass(_, let id, _)), (.placeTool, .schoolClass(_, let id, _)):
                 return principal.classes.contains(id)
             default:
                 return false

@@ -53,10 +53,13 @@ struct HomeController: RouteCollection {
             }
             if principal.role == .student {
                 // Young students read kana: readings over every kanji on their page.
+                let links = try await ClassToolsController.links(tenantID: tenantID, classes: principal.classes.sorted(), database: request.db)
                 sections.append(.section(
                     .h2(language == .ja ? Furigana.node("つかう{道具|どうぐ}とテスト") : .text("My tools and tests")),
-                    .p(language == .ja ? Furigana.node("{先生|せんせい}が{道具|どうぐ}やテスト(MEXCBT など)を{用意|ようい}すると、ここにならびます。")
-                                       : .text("Tools and tests (MEXCBT and others) appear here when your teacher adds them."))))
+                    links.isEmpty
+                        ? .p(language == .ja ? Furigana.node("{先生|せんせい}が{道具|どうぐ}やテスト(MEXCBT など)を{用意|ようい}すると、ここにならびます。")
+                                             : .text("Tools and tests (MEXCBT and others) appear here when your teacher adds them."))
+                        : ClassToolsController.launchList(links, language: language)))
             }
             if principal.role >= .schoolAdmin {
                 sections.append(.section(

@@ -22,7 +22,7 @@ struct RosterViewsController: RouteCollection {
             _ = try await request.principal()
             throw Abort(.notFound, reason: "クラスが見つかりません。/ No such class.")
         }
-        try await request.authorize(.view, resource, what: "class members")
+        let principal = try await request.authorize(.view, resource, what: "class members")
         let language = PageLanguage(request)
         let tenantID = try tenant.requireID()
         let sql = BulkSQL(request.db)
@@ -38,8 +38,15 @@ struct RosterViewsController: RouteCollection {
               ORDER BY CASE WHEN e."role" = 'student' THEN 1 ELSE 0 END, u."jp_kana_family_name", u."jp_kana_given_name", u."username"
             """,
             [.uuid(tenantID), .text(classID)], columns: ["id", "family", "given", "kana_family", "kana_given", "role"])
+        let links = try await ClassToolsController.links(tenantID: tenantID, classes: [classID], database: request.db)
+        let mayPlace = Policy.allows(principal, .placeTool, resource)
         let body: Node<HTML.BodyContext> = .group(
             .h1(.text(title ?? classID)),
+            .section(
+                .h2(.text(language.text("道具とテスト", "Tools and tests"))),
+                links.isEmpty ? .p(.text(language.text("まだありません。", "None yet."))) : ClassToolsController.launchList(links, language: language),
+                .if(mayPlace, try await ClassToolsController.addForm(tenant: tenant, classID: classID, csrf: principal.session.csrfToken, language: language, database: request.db))
+            ),
             .table(
                 .caption(.text(language.text("メンバー(\(members.count) 人)", "Members (\(members.count))"))),
                 .thead(.tr(.th(.text(language.text("名前", "Name"))), .th(.text(language.text("ふりがな", "Reading"))), .th(.text(language.text("役割", "Role"))))),

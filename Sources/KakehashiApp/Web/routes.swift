@@ -33,6 +33,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: RosterUploadController())
     try app.register(collection: AuditController())
     try app.register(collection: LaunchController())
+    try app.register(collection: ClassToolsController())
     try app.register(collection: LTIPlatformController())
 }
 
