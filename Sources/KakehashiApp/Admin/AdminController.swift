@@ -24,6 +24,7 @@ struct AdminController: RouteCollection {
         let canSearch = Policy.allows(principal, .searchUsers, .tenant(tenantID))
         let canRoster = Policy.allows(principal, .manageRoster, .tenant(tenantID))
         let canAudit = Policy.allows(principal, .readAudit, .tenant(tenantID))
+        let canTools = Policy.allows(principal, .manageTools, .tenant(tenantID))
         guard canSearch || canRoster || canAudit else {
             try await request.authorize(.searchUsers, .tenant(tenantID), what: "administration")  // audits and refuses
             throw Abort(.forbidden)
@@ -36,6 +37,8 @@ struct AdminController: RouteCollection {
                                    .span(.class("members"), .text(language.text("パスワードと2段階認証のリセット", "Reset passwords and two-step verification"))))),
                 .if(canRoster, .li(.class("card"), .a(.class("title"), .href(base + "/roster"), .text(language.text("名簿の取り込み", "Roster import"))),
                                    .span(.class("members"), .text(language.text("OneRoster CSV をアップロードして確認・反映", "Upload, check and apply OneRoster CSV"))))),
+                .if(canTools, .li(.class("card"), .a(.class("title"), .href(base + "/tools"), .text(language.text("道具(LTI)", "Tools (LTI)"))),
+                                  .span(.class("members"), .text(language.text("登録・承認・渡す情報の設定", "Register, approve, choose what each receives"))))),
                 .if(canAudit, .li(.class("card"), .a(.class("title"), .href(base + "/audit"), .text(language.text("監査ログ", "Audit log"))),
                                   .span(.class("members"), .text(language.text("検索とCSV出力", "Search and CSV export")))))
             ),

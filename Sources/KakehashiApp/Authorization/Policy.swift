@@ -19,6 +19,10 @@ enum Policy {
         case launch
         /// Add tools and content to a class (teachers of the class, its school's and tenant's administrators).
         case placeTool
+        /// Register tools, approve them, choose what data each receives (board administrators).
+        case manageTools
+        /// Read what a tool of the tenant receives (everyone of the tenant: students, guardians too).
+        case readToolPrivacy
     }
 
     enum Resource: Sendable {
@@ -40,6 +44,8 @@ enum Policy {
         guard principal.session.mfaState == .satisfied else { return false }
         if principal.role == .operator { return true }
         guard principal.tenantID == resource.tenantID else { return false }
+        // What a tool of one's own board receives is everyone's to read.
+        if action == .readToolPrivacy, case .tenant = resource { return true }
         switch principal.role {
         case .operator, .boardAdmin:
             return true

@@ -34,6 +34,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: AuditController())
     try app.register(collection: LaunchController())
     try app.register(collection: ClassToolsController())
+    try app.register(collection: ToolPagesController())
     try app.register(collection: LTIPlatformController())
 }
 
