@@ -5,7 +5,7 @@ import KakehashiApp
 struct ToolsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tools", abstract: "LTI 1.3 tools: register, list, approve, place in a class.",
-        subcommands: [Register.self, List.self, Approve.self, Place.self])
+        subcommands: [Register.self, List.self, Approve.self, Place.self, RegistrationURL.self])
 
     struct Register: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -66,6 +66,22 @@ struct ToolsCommand: AsyncParsableCommand {
         func run() async throws {
             Commands.bootstrapLogging(level: "warning")
             print(try await Commands.placeTool(clientID: clientID, tenant: tenant, classSourcedID: classID, title: title, actor: commandActor, settings: database.settings()))
+        }
+    }
+}
+
+extension ToolsCommand {
+    struct RegistrationURL: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "registration-url",
+            abstract: "Print the URL that starts LTI Dynamic Registration of a tool (single-use token, 1 hour); the tool then waits for `tools approve`.")
+        @Option(help: "Tenant code.") var tenant: String
+        @Option(name: .customLong("tool-url"), help: "The tool's registration URL.") var toolURL: String
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            Commands.bootstrapLogging(level: "warning")
+            print(try await Commands.registrationURL(toolURL: toolURL, tenant: tenant, actor: commandActor, settings: database.settings()))
         }
     }
 }

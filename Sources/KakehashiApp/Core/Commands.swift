@@ -225,3 +225,13 @@ extension Commands {
         }
     }
 }
+
+extension Commands {
+    /// A Dynamic Registration URL for a tool, with a fresh single-use token.
+    public static func registrationURL(toolURL: String, tenant: String, actor: String, settings: Settings) async throws -> String {
+        try await Application.withKakehashi(settings: settings) { app in
+            guard let found = try await Tenant.query(on: app.db).filter(\.$code == tenant).first() else { throw RosterError.unknownTenant(tenant) }
+            return try await DynamicRegistrationController.registrationURL(toolURL: toolURL, tenant: found, actor: actor, baseURL: settings.baseURL, database: app.db)
+        }
+    }
+}

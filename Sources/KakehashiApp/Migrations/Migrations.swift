@@ -15,5 +15,6 @@ extension Application {
         CreateSignInFactors(),
         CreateTenantPolicies(),
         CreateLTIPlatform(),
+        CreateLTIServices(),
     ]
 }

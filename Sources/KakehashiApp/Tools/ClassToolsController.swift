@@ -55,6 +55,17 @@ struct ClassToolsController: RouteCollection {
         })
     }
 
+    /// Buttons that open a tool's content picker (Deep Linking) for this class.
+    static func deepLinkButtons(tenant: Tenant, classID: String, language: PageLanguage, database: any Database) async throws -> Node<HTML.BodyContext> {
+        let tools = try await LTITool.query(on: database).filter(\.$tenantID == (try tenant.requireID())).filter(\.$status == LTITool.Status.active.rawValue)
+            .sort(\.$name).all().filter { $0.messageTypes.contains("LtiDeepLinkingRequest") }
+        guard !tools.isEmpty else { return .empty }
+        return .p(.forEach(tools) { tool in
+            .a(.class("button secondary"), .href("/t/\(tenant.code)/classes/\(classID)/tools/\(tool.clientID)/deep-link"),
+               .text(language.text("\(tool.name)で教材を選ぶ", "Choose content in \(tool.name)")))
+        })
+    }
+
     /// The tools an administrator or teacher may add to a class of this tenant.
     static func addForm(tenant: Tenant, classID: String, csrf: String, language: PageLanguage, database: any Database) async throws -> Node<HTML.BodyContext> {
         let tools = try await LTITool.query(on: database).filter(\.$tenantID == (try tenant.requireID())).filter(\.$status == LTITool.Status.active.rawValue)

@@ -87,6 +87,31 @@ struct LaunchClaimsBuilder {
         var custom = tool.customParameters
         for (key, value) in link?.customParameters ?? [:] { custom[key] = value }
         message.custom = SubstitutionVariables.expand(custom, with: values)
+
+        // Services the board granted the tool, for this class.
+        let base = request.application.settings.baseURL
+        let contextURL = "\(base)/lti/deployments/\(launch.deploymentID)/contexts/\(launch.classSourcedID)"
+        let agsScopes = tool.scopeList.filter { AGSScope.all.contains($0) }
+        if !agsScopes.isEmpty {
+            var lineItem: String?
+            if let link {
+                // `lineitem` only when the link has exactly one line item (AGS 2.0 §3.1).
+                let items = try await LTILineItem.query(on: database).filter(\.$linkID == link.linkID).filter(\.$toolID == (try tool.requireID())).limit(2).all()
+                if items.count == 1, let id = items[0].id { lineItem = contextURL + "/lineitems/" + id.uuidString.lowercased() }
+            }
+            message.serviceClaims[LTIClaimName.agsEndpoint] = try LTIJSON.from(AGSEndpointClaim(scope: agsScopes, lineitems: contextURL + "/lineitems", lineitem: lineItem))
+        }
+        if tool.scopeList.contains(NRPSScope.contextMembershipReadOnly) {
+            message.serviceClaims[LTIClaimName.namesRoleService] = try LTIJSON.from(NRPSClaim(contextMembershipsURL: contextURL + "/memberships"))
+        }
+        if message.messageType == .deepLinking {
+            // `data` names the launch, so the return (a cross-site post that carries no session
+            // cookie) knows which class and teacher it belongs to.
+            message.serviceClaims[LTIClaimName.deepLinkingSettings] = try LTIJSON.from(DeepLinkingSettings(
+                deepLinkReturnURL: base + "/lti/deep-linking/return", acceptTypes: [ContentItem.Kind.ltiResourceLink.rawValue],
+                acceptPresentationDocumentTargets: ["window", "iframe"], acceptMultiple: true, acceptLineItem: true, autoCreate: true,
+                title: klass?[0] ?? nil, data: launch.hintID))
+        }
         return message
     }
 }

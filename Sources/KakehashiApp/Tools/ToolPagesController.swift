@@ -126,9 +126,20 @@ struct ToolPagesController: RouteCollection {
             services,
             .button(.type(.submit), .class("primary"), .text(language.text("登録する", "Register")))
         )
+        let dynamic: Node<HTML.BodyContext> = .form(
+            .action("/t/\(tenant.code)/admin/tools/dynamic"), .method(.post), .class("search"),
+            .input(.type(.hidden), .name("csrf"), .value(principal.session.csrfToken)),
+            .label(.attribute(named: "for", value: "toolURL"), .text(language.text("ツールの登録用 URL", "The tool's registration URL"))),
+            .input(.id("toolURL"), .name("toolURL"), .type(.url), .required(true)),
+            .button(.type(.submit), .text(language.text("自動登録を始める", "Start dynamic registration")))
+        )
         let body: Node<HTML.BodyContext> = .group(
             .h1(.text(language.text("道具(LTI ツール)", "Tools (LTI)"))),
             endpoints, list,
+            .h2(.text(language.text("自動登録(LTI Dynamic Registration)", "Dynamic registration"))),
+            .p(.text(language.text("ツールが登録を終えると「pending」で一覧に加わります。内容を確かめて「active」にしてください。",
+                                   "A tool that registers itself joins the list as pending; check it, then set it active."))),
+            dynamic,
             .h2(.text(language.text("道具を登録する", "Register a tool"))),
             form,
             .p(.a(.href("/t/\(tenant.code)/admin"), .text(language.text("管理ページへもどる", "Back to administration"))))

@@ -45,7 +45,9 @@ struct RosterViewsController: RouteCollection {
             .section(
                 .h2(.text(language.text("道具とテスト", "Tools and tests"))),
                 links.isEmpty ? .p(.text(language.text("まだありません。", "None yet."))) : ClassToolsController.launchList(links, language: language),
-                .if(mayPlace, try await ClassToolsController.addForm(tenant: tenant, classID: classID, csrf: principal.session.csrfToken, language: language, database: request.db))
+                .if(mayPlace, try await ClassToolsController.addForm(tenant: tenant, classID: classID, csrf: principal.session.csrfToken, language: language, database: request.db)),
+                .if(mayPlace, try await ClassToolsController.deepLinkButtons(tenant: tenant, classID: classID, language: language, database: request.db)),
+                .p(.a(.href("/t/\(tenant.code)/classes/\(classID)/gradebook"), .text(language.text("成績を見る", "Gradebook"))))
             ),
             .table(
                 .caption(.text(language.text("メンバー(\(members.count) 人)", "Members (\(members.count))"))),

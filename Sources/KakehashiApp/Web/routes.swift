@@ -36,6 +36,10 @@ func routes(_ app: Application) throws {
     try app.register(collection: ClassToolsController())
     try app.register(collection: ToolPagesController())
     try app.register(collection: LTIPlatformController())
+    try app.register(collection: LTIServicesController())
+    try app.register(collection: DeepLinkingController())
+    try app.register(collection: GradebookController())
+    try app.register(collection: DynamicRegistrationController())
 }
 
 struct HealthStatus: Content {
