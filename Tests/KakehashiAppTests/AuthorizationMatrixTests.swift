@@ -150,6 +150,15 @@ import VaporTesting
                 row("/t/\(A)/classes/\(a.class1)/links", post: true, student: 403, teacher: 400, schoolAdmin: 400, boardAdmin: 400, op: 400),
                 row("/t/\(A)/classes/\(a.class3)/links", post: true, student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 400, op: 400),
                 row("/t/\(B)/classes/\(b.class1)/links", post: true, student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 403, op: 400),
+                // Gradebooks: like the class.
+                row("/t/\(A)/classes/\(a.class1)/gradebook", student: 403, teacher: 200, schoolAdmin: 200, boardAdmin: 200),
+                row("/t/\(A)/classes/\(a.class3)/gradebook", student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 200),
+                row("/t/\(B)/classes/\(b.class1)/gradebook", student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 403),
+                // Choosing content in a tool (400: allowed, but this tool offers no Deep Linking).
+                row("/t/\(A)/classes/\(a.class1)/tools/\(toolA.client_id)/deep-link", student: 403, teacher: 400, schoolAdmin: 400, boardAdmin: 400, op: 403),
+                row("/t/\(A)/classes/\(a.class3)/tools/\(toolA.client_id)/deep-link", student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 400, op: 403),
+                row("/t/\(B)/classes/\(b.class1)/tools/\(toolB.client_id)/deep-link", student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 403, op: 403),
+                row("/t/\(A)/admin/tools/dynamic", post: true, student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 400, op: 400),
                 // What a tool receives: everyone of its tenant may read it.
                 row("/t/\(A)/tools/\(toolA.client_id)", student: 200, teacher: 200, schoolAdmin: 200, boardAdmin: 200),
                 row("/t/\(B)/tools/\(toolB.client_id)", student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 403),
@@ -206,7 +215,7 @@ import VaporTesting
                     case "users": return ":user"
                     case "uploads": return ":upload"
                     case "launch": return ":link"
-                    case "tools": return ":client"
+                    case "tools": return part == "dynamic" ? part : ":client"
                     default: return part
                     }
                 }
@@ -217,7 +226,13 @@ import VaporTesting
                 "GET /", "GET /healthz", "GET /readyz", "GET /signin", "POST /signin", "POST /signout", "POST /signout-everywhere",
                 "GET /signin/oidc/callback", "GET /signin/oidc/:tenant", "GET /mfa", "POST /mfa", "GET /mfa/setup", "POST /mfa/setup",
                 // LTI: the public key set, and the authorization endpoint, which checks the session against the launch itself.
-                "GET /lti/jwks", "GET /lti/authorize", "POST /lti/authorize",
+                "GET /lti/jwks", "GET /lti/authorize", "POST /lti/authorize", "GET /.well-known/openid-configuration",
+                // Tools' own endpoints, authorized by their signed assertions and bearer tokens (LTIServicesTests).
+                "POST /lti/token", "POST /lti/register", "POST /lti/deep-linking/return",
+                "GET /lti/deployments/:deployment/contexts/:class/lineitems", "POST /lti/deployments/:deployment/contexts/:class/lineitems",
+                "GET /lti/deployments/:deployment/contexts/:class/lineitems/:item", "PUT /lti/deployments/:deployment/contexts/:class/lineitems/:item",
+                "DELETE /lti/deployments/:deployment/contexts/:class/lineitems/:item", "POST /lti/deployments/:deployment/contexts/:class/lineitems/:item/scores",
+                "GET /lti/deployments/:deployment/contexts/:class/lineitems/:item/results", "GET /lti/deployments/:deployment/contexts/:class/memberships",
             ]
             let registered = Set(app.routes.all.map { route in
                 "\(route.method.rawValue) /" + route.path.map { component -> String in
