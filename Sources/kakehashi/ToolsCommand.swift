@@ -19,12 +19,13 @@ struct ToolsCommand: AsyncParsableCommand {
 
         @Option(help: "Tenant code.") var tenant: String
         @Option(help: "The tool's JSON description.") var file: String
+        @Option(help: "Start from a preset (mexcbt); the file gives the URLs and overrides.") var preset: String?
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
             Commands.bootstrapLogging(level: "warning")
             guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
-            let registration = try await Commands.registerTool(json: data, tenant: tenant, actor: commandActor, settings: database.settings())
+            let registration = try await Commands.registerTool(json: data, preset: preset, tenant: tenant, actor: commandActor, settings: database.settings())
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             print(String(decoding: try encoder.encode(registration), as: UTF8.self))

@@ -1,3 +1,4 @@
+import Crypto
 import Fluent
 import Foundation
 import JWTKit
@@ -170,6 +171,9 @@ import VaporTesting
             let after = try await keys.load()
             let kids = (try JSONDecoder().decode([String: [[String: String]]].self, from: Data(after.jwks.utf8))["keys"] ?? []).compactMap { $0["kid"] }
             #expect(kids.count == 3 && kids.contains(before.signingKid) && kids.contains(next))
+            // A server started with another secret key refuses to start rather than fail every launch.
+            await #expect(throws: ConfigurationError.self) { try await SecretBox(key: .init(size: .bits256)).checkOpens(app.db) }
+            try await app.secretBox.checkOpens(app.db)
             // Private keys are sealed at rest.
             #expect(try await PlatformKey.query(on: app.db).all().allSatisfy { $0.privateKeySealed.hasPrefix("v1:") && !$0.privateKeySealed.contains("PRIVATE KEY") })
         }

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import LTI
 import Logging
 import OneRoster
 import Vapor
@@ -28,6 +29,7 @@ public enum Commands {
             settings: settings,
             arguments: ["kakehashi", "serve", "--hostname", settings.hostname, "--port", String(settings.port)])
         do {
+            try await app.secretBox.checkOpens(app.db)
             if demo {
                 app.storage[DemoModeKey.self] = true
                 if let summary = try await DemoSeeder.seedIfEmpty(app) {
@@ -179,10 +181,20 @@ extension Commands {
 
 extension Commands {
     /// Registers a tool from its JSON description, active and deployed to the tenant.
-    public static func registerTool(json: Data, tenant: String, actor: String, settings: Settings) async throws -> ToolRegistry.Registration {
+    public static func registerTool(json: Data, preset: String? = nil, tenant: String, actor: String, settings: Settings) async throws -> ToolRegistry.Registration {
         let description: ToolRegistry.Description
         do {
-            description = try JSONDecoder().decode(ToolRegistry.Description.self, from: json)
+            var data = json
+            if let preset {
+                guard let values = ToolRegistry.presets[preset] else {
+                    throw RosterError(message: "no preset \(preset) (known: \(ToolRegistry.presets.keys.sorted().joined(separator: ", "))) / プリセット \(preset) はありません")
+                }
+                // The file's values win over the preset's.
+                var merged = values
+                for (key, value) in try JSONDecoder().decode([String: LTIJSON].self, from: json) { merged[key] = value }
+                data = try JSONEncoder().encode(merged)
+            }
+            description = try JSONDecoder().decode(ToolRegistry.Description.self, from: data)
         } catch let DecodingError.keyNotFound(key, context) {
             throw RosterError(message: "$.\((context.codingPath + [key]).map(\.stringValue).joined(separator: ".")): required / 必須です")
         } catch let DecodingError.typeMismatch(_, context) {

@@ -1,4 +1,5 @@
 import Fluent
+import Foundation
 import SQLKit
 
 extension Database {
@@ -17,5 +18,16 @@ extension Database {
             }
             return try await body(tx)
         }
+    }
+}
+
+extension Database {
+    /// Sets `column` of row `id` in `table` to now if it is still null, in one statement; true when
+    /// this call did it. Two requests racing for a single-use row: one wins, on both engines.
+    func claimOnce(_ table: String, id: UUID, column: String) async throws -> Bool {
+        let rows = try await sql.raw(
+            "UPDATE \(ident: table) SET \(ident: column) = \(bind: Date()) WHERE \(ident: "id") = \(bind: id) AND \(ident: column) IS NULL RETURNING \(ident: "id")"
+        ).all()
+        return !rows.isEmpty
     }
 }

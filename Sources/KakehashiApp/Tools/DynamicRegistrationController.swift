@@ -90,10 +90,8 @@ struct DynamicRegistrationController: RouteCollection {
             }
             let registration = try ClientRegistration.decode(Data(buffer: request.body.data ?? ByteBuffer()))
             try registration.validateOrThrow()
-            let claimed = try await BulkSQL(request.db).run(
-                "UPDATE \"lti_registration_tokens\" SET \"used_at\" = ? WHERE \"id\" = ? AND \"used_at\" IS NULL RETURNING \"token_hash\"",
-                [.text(RosterDate.timestamp(Date())), .uuid(try token.requireID())], columns: ["token_hash"])
-            guard !claimed.isEmpty, let tenant = try await Tenant.find(token.tenantID, on: request.db) else {
+            let claimed = try await request.db.claimOnce(LTIRegistrationToken.schema, id: try token.requireID(), column: "used_at")
+            guard claimed, let tenant = try await Tenant.find(token.tenantID, on: request.db) else {
                 return LTIServices.errorResponse(LTIError(code: "reg.token", status: 401, oauthError: "invalid_token", ja: "登録トークンは使用済みです。", en: "The registration token was used."))
             }
             let configuration = registration.toolConfiguration

@@ -60,10 +60,7 @@ struct LTIPlatformController: RouteCollection {
         guard let launch = try await LTILaunch.query(on: request.db).filter(\.$hintID == hint.jti).first(), launch.toolID == tool.id else {
             return try await fail(.init(.invalidRequest, "the lti_message_hint does not belong to this client"))
         }
-        let claimed = try await BulkSQL(request.db).run(
-            "UPDATE \"lti_launches\" SET \"used_at\" = ? WHERE \"id\" = ? AND \"used_at\" IS NULL RETURNING \"hint_id\"",
-            [.text(RosterDate.timestamp(Date())), .uuid(try launch.requireID())], columns: ["hint_id"])
-        guard !claimed.isEmpty else { return try await fail(.init(.launchNoLongerValid, "this launch was already used")) }
+        guard try await request.db.claimOnce(LTILaunch.schema, id: try launch.requireID(), column: "used_at") else { return try await fail(.init(.launchNoLongerValid, "this launch was already used")) }
 
         // The person signed in here must be the one the launch was made for.
         guard let session = try await request.userSession(), session.mfaState == .satisfied, session.tenantID == launch.tenantID,

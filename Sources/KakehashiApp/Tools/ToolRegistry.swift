@@ -28,6 +28,20 @@ public struct ToolRegistry: Sendable {
         var privacy: ToolPrivacy?
     }
 
+    /// Presets for tools every board connects: what is known is filled in, the board's own URLs
+    /// and identifiers come from its description file (`kakehashi tools register --preset`).
+    /// docs/STANDARDS.md lists what is known of each and what is not.
+    static let presets: [String: [String: LTIJSON]] = [
+        // MEXCBT (文部科学省CBTシステム) is opened from e-portals with LTI 1.3 resource link launches.
+        // Its custom parameters and `sub` rule are not public (ICT CONNECT 21「LTI1.3パラメーター一覧」
+        // is the source to confirm them); none are invented here, and the least data is the default.
+        "mexcbt": [
+            "client_name": .string("MEXCBT(文部科学省CBTシステム)"),
+            "description": .string("文部科学省の CBT システム。URL・クライアント情報は文部科学省(MEXCBT 運用窓口)から各教育委員会に通知されたものを使います。"),
+            "messages": .array([.string("LtiResourceLinkRequest")]),
+        ],
+    ]
+
     /// The identifiers a tool needs, with the platform's endpoints.
     public struct Registration: Codable, Sendable {
         public var client_id: String
