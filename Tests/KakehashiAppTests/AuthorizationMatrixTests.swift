@@ -159,6 +159,8 @@ import VaporTesting
                 row("/t/\(A)/classes/\(a.class3)/tools/\(toolA.client_id)/deep-link", student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 400, op: 403),
                 row("/t/\(B)/classes/\(b.class1)/tools/\(toolB.client_id)/deep-link", student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 403, op: 403),
                 row("/t/\(A)/admin/tools/dynamic", post: true, student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 400, op: 400),
+                row("/t/\(A)/admin/tools/\(toolA.client_id)/distribute?grade=P1", student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 400, op: 403),
+                row("/t/\(B)/admin/tools/\(toolB.client_id)/distribute?grade=P1", student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 403, op: 403),
                 // What a tool receives: everyone of its tenant may read it.
                 row("/t/\(A)/tools/\(toolA.client_id)", student: 200, teacher: 200, schoolAdmin: 200, boardAdmin: 200),
                 row("/t/\(B)/tools/\(toolB.client_id)", student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 403),

@@ -40,12 +40,12 @@ import VaporTesting
         var key: ToolKey
     }
 
-    func world(_ app: Application) async throws -> World {
+    func world(_ app: Application, schools: Int = 1) async throws -> World {
         let key = try await ToolKey()
         let jwks = key.jwks
         app.storage[JWKSCacheKey.self] = JWKSCache { _ in jwks }
         let tenant = uniqueTenant("ags")
-        _ = try await importPackage(try demoPackage(schools: 1, students: 30), tenant: tenant, app: app)
+        _ = try await importPackage(try demoPackage(schools: schools, students: 30), tenant: tenant, app: app)
         let accounts = Accounts(database: app.db)
         let student = try #require(try await accounts.list(tenantCode: tenant, role: "student").first)
         let tenantID = try #require(try await Tenant.query(on: app.db).filter(\.$code == tenant).first()?.id)
@@ -203,6 +203,38 @@ import VaporTesting
             #expect(item.scoreMaximum == 50 && item.linkID != nil)
             // The same response again is refused.
             #expect(try await teacher.post(app, "lti/deep-linking/return", ["JWT": response]).status != .seeOther)
+        }
+    }
+
+    @Test func theBoardDistributesOneContentItemToEveryClassOfAGrade() async throws {
+        try await withApp(.sqlite) { app, settings in
+            let world = try await world(app, schools: 3)
+            let accounts = Accounts(database: app.db)
+            let board = try #require(try await accounts.list(tenantCode: world.tenant, role: "districtAdministrator").first)
+            try await accounts.setPassword(tenantCode: world.tenant, username: board.username, password: "kyouiku-2026", actor: "test")
+            var admin = Browser()
+            _ = try await admin.signIn(app, tenant: world.tenant, username: board.username, password: "kyouiku-2026")
+            try await admin.enrollSecondFactor(app)
+            let tenantID = try #require(try await Tenant.query(on: app.db).filter(\.$code == world.tenant).first()?.id)
+            let fifthGrade = try await DeepLinkingController.classes(ofGrade: "P5", tenantID: tenantID, database: app.db)
+            #expect(fifthGrade.count == 2, "two elementary schools, one 5th-grade class each")
+            #expect(try await admin.get(app, "t/\(world.tenant)/admin/tools").body.contains("/distribute"))
+            let claims = try await launch(app, &admin, path: "t/\(world.tenant)/admin/tools/\(world.tool.client_id)/distribute?grade=P5")
+            let data = try #require(claims[LTIClaimName.deepLinkingSettings]?.object?["data"]?.string)
+            let now = Date().timeIntervalSince1970.rounded(.down)
+            let response = try await world.key.sign([
+                "iss": .string(world.tool.client_id), "aud": .array([.string(settings.baseURL)]), "iat": .number(now), "exp": .number(now + 300),
+                "nonce": .string("n"), LTIClaimName.deploymentID: claims[LTIClaimName.deploymentID]!,
+                LTIClaimName.messageType: .string("LtiDeepLinkingResponse"), LTIClaimName.version: .string("1.3.0"), LTIClaimName.deepLinkingData: .string(data),
+                LTIClaimName.contentItems: .array([.object(["type": .string("ltiResourceLink"), "title": .string("全国学力テスト練習"),
+                                                            "lineItem": .object(["scoreMaximum": .number(100), "label": .string("練習")])])]),
+            ])
+            let done = try await admin.post(app, "lti/deep-linking/return", ["JWT": response])
+            #expect(done.status == .ok && done.body.contains("2 クラス"))
+            let links = try await LTIResourceLink.query(on: app.db).filter(\.$title == "全国学力テスト練習").all()
+            #expect(Set(links.map(\.classSourcedID)) == Set(fifthGrade))
+            #expect(try await LTILineItem.query(on: app.db).filter(\.$label == "練習").count() == 2)
+            #expect(try await AuditLog(database: app.db).events(tenant: world.tenant).contains { $0.action == "tool.distribute" && $0.subject.hasSuffix("/P5") })
         }
     }
 

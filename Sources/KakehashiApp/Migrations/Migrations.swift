@@ -16,5 +16,6 @@ extension Application {
         CreateTenantPolicies(),
         CreateLTIPlatform(),
         CreateLTIServices(),
+        AddDistributionGrade(),
     ]
 }

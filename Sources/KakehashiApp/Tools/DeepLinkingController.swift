@@ -9,6 +9,7 @@ struct DeepLinkingController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("t", ":tenant", "classes", ":class", "tools", ":client", "deep-link", use: start)
         routes.post("lti", "deep-linking", "return", use: receive)
+        routes.get("t", ":tenant", "admin", "tools", ":client", "distribute", use: distribute)
     }
 
     func start(request: Request) async throws -> Response {
@@ -32,6 +33,39 @@ struct DeepLinkingController: RouteCollection {
             request, principal: principal, tool: tool, tenantID: try tenant.requireID(), deploymentID: deployment.deploymentID, messageType: .deepLinking,
             linkID: nil, classSourcedID: classID, targetLinkURI: tool.targetLinkURI)
         return request.redirect(to: url, redirectType: .normal)
+    }
+
+    /// District-wide distribution (一斉配信): a board administrator picks content once; it goes to
+    /// every active class of one grade, in every school of the tenant.
+    func distribute(request: Request) async throws -> Response {
+        let principal = try await request.principal()
+        let tenant = try await request.pathTenant()
+        let tenantID = try tenant.requireID()
+        try await request.authorize(.manageTools, .tenant(tenantID), what: "district-wide distribution")
+        guard principal.role != .operator else {
+            throw Abort(.forbidden, reason: "運用者は名簿の人ではないため、ツールを起動できません。/ Operators are not roster people and cannot launch tools.")
+        }
+        let grade = (request.query[String.self, at: "grade"] ?? "").trimmingCharacters(in: .whitespaces)
+        let classes = try await Self.classes(ofGrade: grade, tenantID: tenantID, database: request.db)
+        guard let first = classes.first else { throw Abort(.badRequest, reason: "その学年のクラスがありません。/ No class of that grade.") }
+        let clientID = request.parameters.get("client") ?? ""
+        guard let tool = try await LTITool.query(on: request.db).filter(\.$clientID == clientID).filter(\.$tenantID == tenantID).first(),
+            tool.status == LTITool.Status.active.rawValue, tool.messageTypes.contains(LTIMessageType.deepLinking.rawValue), let toolID = tool.id,
+            let deployment = try await LTIDeployment.query(on: request.db).filter(\.$toolID == toolID).filter(\.$tenantID == tenantID).first()
+        else { throw Abort(.badRequest, reason: "この道具は教材選び(Deep Linking)に対応していません。/ This tool does not offer Deep Linking.") }
+        let url = try await LaunchController.loginInitiation(
+            request, principal: principal, tool: tool, tenantID: tenantID, deploymentID: deployment.deploymentID, messageType: .deepLinking,
+            linkID: nil, classSourcedID: first, targetLinkURI: tool.targetLinkURI, distributionGrade: grade)
+        return request.redirect(to: url, redirectType: .normal)
+    }
+
+    /// The active classes whose grades include `grade` (a Japan Profile grade code such as P5).
+    static func classes(ofGrade grade: String, tenantID: UUID, database: any Database) async throws -> [String] {
+        guard !grade.isEmpty else { return [] }
+        let rows = try await BulkSQL(database).run(
+            "SELECT \"sourced_id\", \"grades\" FROM \"roster_classes\" WHERE \"tenant_id\" = ? AND \"status\" = 'active' ORDER BY \"sourced_id\"",
+            [.uuid(tenantID)], columns: ["sourced_id", "grades"])
+        return rows.filter { ($0[1] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.contains(grade) }.compactMap { $0[0] }
     }
 
     struct ReturnForm: Content {
@@ -61,14 +95,20 @@ struct DeepLinkingController: RouteCollection {
             guard !deleted.isEmpty else { throw LTIError.dlClaim("replayed", claim: "jti", ja: "この応答はもう受け取りました。", en: "This response was already received.") }
             guard let tenant = try await Tenant.find(launch.tenantID, on: request.db) else { throw Abort(.notFound) }
             let actor = "user:\(tenant.code)/\(launch.userSourcedID)"
+            var classes = [launch.classSourcedID]
+            if let grade = launch.distributionGrade {
+                classes = try await Self.classes(ofGrade: grade, tenantID: launch.tenantID, database: request.db)
+            }
+            let targetClasses = classes
             let titles = try await request.db.writeTransaction { tx -> [String] in
                 var titles: [String] = []
+                for classSourcedID in targetClasses {
                 for item in response.contentItems {
                     guard case .ltiResourceLink(let content) = item else { continue }
                     let link = LTIResourceLink()
                     link.linkID = UUID().uuidString.lowercased()
                     link.tenantID = launch.tenantID
-                    link.classSourcedID = launch.classSourcedID
+                    link.classSourcedID = classSourcedID
                     link.toolID = launch.toolID
                     link.deploymentID = launch.deploymentID
                     link.title = content.title ?? tool.name
@@ -86,7 +126,7 @@ struct DeepLinkingController: RouteCollection {
                         column.tenantID = launch.tenantID
                         column.toolID = launch.toolID
                         column.deploymentID = launch.deploymentID
-                        column.classSourcedID = launch.classSourcedID
+                        column.classSourcedID = classSourcedID
                         column.linkID = link.linkID
                         column.label = lineItem.label ?? link.title
                         column.scoreMaximum = lineItem.scoreMaximum
@@ -96,9 +136,11 @@ struct DeepLinkingController: RouteCollection {
                         try await column.create(on: tx)
                     }
                 }
+                }
+                let subject = launch.distributionGrade.map { "grade:\(tenant.code)/\($0)" } ?? "class:\(tenant.code)/\(launch.classSourcedID)"
                 try await AuditLog(database: tx).append(
-                    .init(actor: actor, action: "tool.deep-link", subject: "class:\(tenant.code)/\(launch.classSourcedID)",
-                          details: ["tool": clientID, "items": String(titles.count), "titles": titles.joined(separator: " / "), "message": response.message ?? "", "error": response.errorMessage ?? ""],
+                    .init(actor: actor, action: launch.distributionGrade == nil ? "tool.deep-link" : "tool.distribute", subject: subject,
+                          details: ["tool": clientID, "items": String(titles.count), "classes": String(targetClasses.count), "titles": titles.joined(separator: " / "), "message": response.message ?? "", "error": response.errorMessage ?? ""],
                           source: request.sourceAddress), tenant: tenant.code)
                 return titles
             }
@@ -106,6 +148,12 @@ struct DeepLinkingController: RouteCollection {
             if titles.isEmpty, let message = response.errorMessage ?? response.message {
                 return page(request, status: .ok, title: language.text("追加しませんでした", "Nothing was added"), message: message,
                             back: "/t/\(tenant.code)/classes/\(launch.classSourcedID)")
+            }
+            if launch.distributionGrade != nil {
+                return page(request, status: .ok, title: language.text("配信しました", "Distributed"),
+                            message: language.text("\(targetClasses.count) クラスに「\(Set(titles).sorted().joined(separator: "、"))」を配信しました。",
+                                                   "Distributed \(Set(titles).sorted().joined(separator: ", ")) to \(targetClasses.count) classes."),
+                            back: "/t/\(tenant.code)/admin/tools")
             }
             return request.redirect(to: "/t/\(tenant.code)/classes/\(launch.classSourcedID)", redirectType: .normal)
         } catch let error as LTIError {

@@ -18,6 +18,9 @@ final class LTILaunch: Model, @unchecked Sendable {
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "expires_at") var expiresAt: Date
     @OptionalField(key: "used_at") var usedAt: Date?
+    /// A board administrator's district-wide distribution: the content goes to every class of
+    /// this grade (Japan Profile grade code), not only to `class_sourced_id`.
+    @OptionalField(key: "distribution_grade") var distributionGrade: String?
 
     init() {}
 }

@@ -34,7 +34,7 @@ struct LaunchController: RouteCollection {
     /// Records the launch and builds the URL of the tool's login initiation.
     static func loginInitiation(
         _ request: Request, principal: Principal, tool: LTITool, tenantID: UUID, deploymentID: String, messageType: LTIMessageType, linkID: String?,
-        classSourcedID: String, targetLinkURI: String
+        classSourcedID: String, targetLinkURI: String, distributionGrade: String? = nil
     ) async throws -> String {
         let now = Date()
         let launch = LTILaunch()
@@ -46,6 +46,7 @@ struct LaunchController: RouteCollection {
         launch.messageType = messageType.rawValue
         launch.linkID = linkID
         launch.classSourcedID = classSourcedID
+        launch.distributionGrade = distributionGrade
         launch.createdAt = now
         launch.expiresAt = now.addingTimeInterval(MessageHint.lifetime)
         try await LTILaunch.query(on: request.db).filter(\.$expiresAt < now.addingTimeInterval(-3600)).delete()

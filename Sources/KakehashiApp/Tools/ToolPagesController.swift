@@ -133,9 +133,24 @@ struct ToolPagesController: RouteCollection {
             .input(.id("toolURL"), .name("toolURL"), .type(.url), .required(true)),
             .button(.type(.submit), .text(language.text("自動登録を始める", "Start dynamic registration")))
         )
+        // District-wide distribution (一斉配信) through a tool's content picker.
+        let gradeRows = try await BulkSQL(request.db).run(
+            "SELECT DISTINCT \"grades\" FROM \"roster_classes\" WHERE \"tenant_id\" = ? AND \"status\" = 'active'", [.uuid(tenantID)], columns: ["grades"])
+        let grades = Set(gradeRows.flatMap { ($0[0] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }).sorted()
+        let pickers = tools.filter { $0.status == LTITool.Status.active.rawValue && $0.messageTypes.contains("LtiDeepLinkingRequest") }
+        let distribution: Node<HTML.BodyContext> = pickers.isEmpty || grades.isEmpty ? .empty : .group(
+            .h2(.text(language.text("一斉配信(学年のすべてのクラスへ)", "District-wide distribution (every class of a grade)"))),
+            .forEach(pickers) { tool in
+                .form(
+                    .action("/t/\(tenant.code)/admin/tools/\(tool.clientID)/distribute"), .method(.get), .class("search"),
+                    .label(.attribute(named: "for", value: "grade-\(tool.clientID)"), .text(tool.name + language.text(" — 学年", " — grade"))),
+                    .select(.id("grade-\(tool.clientID)"), .attribute(named: "name", value: "grade"), .forEach(grades) { .option(.value($0), .label($0)) }),
+                    .button(.type(.submit), .text(language.text("教材を選んで配信", "Choose content and distribute")))
+                )
+            })
         let body: Node<HTML.BodyContext> = .group(
             .h1(.text(language.text("道具(LTI ツール)", "Tools (LTI)"))),
-            endpoints, list,
+            endpoints, list, distribution,
             .h2(.text(language.text("自動登録(LTI Dynamic Registration)", "Dynamic registration"))),
             .p(.text(language.text("ツールが登録を終えると「pending」で一覧に加わります。内容を確かめて「active」にしてください。",
                                    "A tool that registers itself joins the list as pending; check it, then set it active."))),

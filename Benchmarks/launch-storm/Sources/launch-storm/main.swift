@@ -20,4 +20,14 @@ NIOSingletons.groupLoopCountSuggestion = threads
 let installedExecutor = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
 LaunchStormCommand.executorNote = installedExecutor ? "nio-event-loops" : "swift-global-pool"
 
-await LaunchStormCommand.main()
+// Not `await LaunchStormCommand.main()`: from top-level code that picks the synchronous entry point.
+do {
+    var command = try LaunchStormCommand.parseAsRoot()
+    if var command = command as? any AsyncParsableCommand {
+        try await command.run()
+    } else {
+        try command.run()
+    }
+} catch {
+    LaunchStormCommand.exit(withError: error)
+}
