@@ -13,7 +13,9 @@
 # Knobs: CLIENTS (50); DURATION (30, measured seconds); WARMUP (5, seconds not counted); SCHOOLS (5)
 # x STUDENTS_PER_SCHOOL (200) generated students (at least CLIENTS needed); SIGN_ITERATIONS (300,
 # of each operation in the signing micro-benchmark); GENERATOR_THREADS (1, event loop threads of the
-# load generator); BENCH_DIR (a work folder, default a new one under /tmp); KAKEHASHI_BIN;
+# load generator); PERF (0; 1: also `perf record` the server over the measured window, cpu-clock at
+# 499 Hz, and report the share of its samples in BoringSSL, the signing measured under load; needs
+# perf, Debian's linux-perf); BENCH_DIR (a work folder, default a new one under /tmp); KAKEHASHI_BIN;
 # LAUNCH_STORM_BIN (a built load generator: skips its release build).
 #
 # Setup, not measured: a generated city imported into a fresh SQLite database, a password for the
@@ -44,10 +46,17 @@ duration=${DURATION:-30}
 warmup=${WARMUP:-5}
 sign_iterations=${SIGN_ITERATIONS:-300}
 generator_threads=${GENERATOR_THREADS:-1}
+perf=${PERF:-0}
 work=${BENCH_DIR:-$(mktemp -d /tmp/kakehashi-launch.XXXXXX)}
 mkdir -p "$work"
 tenant=bench
 
+perf_args=()
+if [ "$perf" = 1 ]; then
+  command -v perf >/dev/null || { echo "PERF=1 needs perf (apt-get install -y linux-perf)" >&2; exit 2; }
+  rm -f "$work/perf.data"
+  perf_args=(--perf-output "$work/perf.data")
+fi
 for tool in python3 curl; do
   command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install -y python3 curl)" >&2; exit 2; }
 done
@@ -149,8 +158,17 @@ done
 echo "SQLite, $clients clients, ${warmup} s warm-up + ${duration} s (server pid $server_pid, port $port)…" >&2
 "$generator" run --url "http://127.0.0.1:$port" --clients-file "$work/clients.csv" --tenant "$tenant" --clients "$clients" \
   --duration "$duration" --warmup "$warmup" --server-pid "$server_pid" --sign-iterations "$sign_iterations" \
-  --threads "$generator_threads" --progress >"$work/run.json"
+  --threads "$generator_threads" --progress "${perf_args[@]}" >"$work/run.json"
 stop_server
+
+# With PERF=1: the share of the server's samples in BoringSSL (RSA and its bignum code, SHA-256).
+perf_share=""
+if [ "$perf" = 1 ] && [ -s "$work/perf.data" ]; then
+  perf report -i "$work/perf.data" --no-children --sort symbol -g none --stdio 2>/dev/null >"$work/perf.txt" || true
+  perf_share=$(awk '/^ *[0-9.]+%/ { p = $1; sub("%", "", p); total += p
+      if ($0 ~ /CCryptoBoringSSL|mulx4x|sqrx8x|mul4x|sqr8x|bn_mul_mont|rsaz|sha256_block/) crypto += p }
+    END { if (total > 0) printf "%.1f", crypto * 100 / total }' "$work/perf.txt")
+fi
 
 # Not measured: the audit log's hash chain after the concurrent appends of the storm (two per launch).
 if audit=$(kk audit verify --tenant "$tenant" 2>&1); then audit="intact, $(echo "$audit" | grep -o '[0-9][0-9]* entries' | head -n 1)"
@@ -165,10 +183,11 @@ Machine: $(nproc) cores ($cpu), $(free -g | awk '/Mem:/ {print $2}') GiB RAM, $(
 Binary: $bin (built $binary_note; $(git rev-parse --short HEAD 2>/dev/null || echo "?")$(git diff --quiet HEAD -- Sources Package.swift 2>/dev/null || echo ", uncommitted changes")).
 Storm: $clients signed-in students (of $schools schools x $per_school generated) in $class_count classes, one tool placed in each; each client launches back to back on its own keep-alive connection; ${warmup} s warm-up, then ${duration} s measured. A launch = GET /launch/{link} (303) + GET /lti/authorize (200, id_token).
 HEAD
-python3 - "$work/run.json" "$audit" <<'PY'
+python3 - "$work/run.json" "$audit" "$perf_share" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
 audit = sys.argv[2]
+perf_share = sys.argv[3]
 fmt = lambda v: "–" if v is None else (f"{v:,.0f}" if v >= 100 else f"{v:.1f}")
 pct = lambda v: "–" if v is None else f"{v * 100:.0f}%"
 L, srv, gen, sig = r["latency_ms"], r["server"], r["generator"], r.get("signing")
@@ -217,7 +236,8 @@ if sig:
     mean_token = r.get("id_token_bytes_mean")
     print()
     print(f"id_token as sent: {fmt(mean_token)} bytes on average. The issue's formula, (2 × sign + verify) / server CPU per launch: "
-          f"{pct(sig['share_of_server_cpu_two_signs_one_verify'])}.")
+          f"{pct(sig['share_of_server_cpu_two_signs_one_verify'])}." +
+          (f" Under load, by perf: {perf_share}% of the server's CPU samples were in BoringSSL (RSA, bignum, SHA-256)." if perf_share else ""))
 if r["errors"] or r["warmup_errors"]:
     print()
     print(f"Errors: {r['errors']} in the window ({r['warmup_errors']} during warm-up): " +

@@ -29,9 +29,10 @@ extension Request {
 
     /// Asks ``Policy`` whether the signed-in principal may do `action` on `resource`; refuses
     /// with 403 otherwise. Every refusal, and every allowed view of another person's or a class's
-    /// data, goes to the audit log (who, whom, what, when, from where).
+    /// data, goes to the audit log (who, whom, what, when, from where); `auditAllowed: false` when
+    /// the caller writes a fuller entry itself (a launch names the tool the data goes to).
     @discardableResult
-    func authorize(_ action: Policy.Action, _ resource: Policy.Resource, what: String) async throws -> Principal {
+    func authorize(_ action: Policy.Action, _ resource: Policy.Resource, what: String, auditAllowed: Bool = true) async throws -> Principal {
         let principal = try await principal()
         let audit = AuditLog(database: db)
         let tenantCode = try await tenantCode(of: resource.tenantID, principal: principal)
@@ -49,7 +50,7 @@ extension Request {
         }
         var isSelf = false
         if case .person(let tenantID, let id, _, _) = resource { isSelf = principal.isSelf(tenantID: tenantID, sourcedId: id) }
-        if !isSelf {
+        if !isSelf && auditAllowed {
             try await audit.append(
                 .init(actor: principal.actor, action: "access.\(action.rawValue)", subject: subject, details: ["what": what], source: sourceAddress),
                 tenant: tenantCode)

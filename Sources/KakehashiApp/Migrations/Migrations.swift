@@ -17,5 +17,6 @@ extension Application {
         CreateLTIPlatform(),
         CreateLTIServices(),
         AddDistributionGrade(),
+        CreateLaunchExpiryIndex(),
     ]
 }

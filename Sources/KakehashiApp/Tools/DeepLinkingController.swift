@@ -17,7 +17,7 @@ struct DeepLinkingController: RouteCollection {
         let tenant = try await request.pathTenant()
         let classID = request.parameters.get("class") ?? ""
         guard let resource = try await Policy.Resource.schoolClass(classID, tenant: tenant, database: request.db) else { throw Abort(.notFound) }
-        try await request.authorize(.placeTool, resource, what: "deep linking")
+        try await request.authorize(.placeTool, resource, what: "deep linking", auditAllowed: false)
         guard principal.role != .operator else {
             throw Abort(.forbidden, reason: "運用者は名簿の人ではないため、ツールを起動できません。/ Operators are not roster people and cannot launch tools.")
         }

@@ -11,6 +11,9 @@ struct LaunchController: RouteCollection {
         routes.get("launch", ":link", use: launch)
     }
 
+    /// When this process last pruned old launches.
+    static let pruning = LockedBox(Date.distantPast)
+
     func launch(request: Request) async throws -> Response {
         let principal = try await request.principal()
         let linkID = request.parameters.get("link") ?? ""
@@ -18,7 +21,8 @@ struct LaunchController: RouteCollection {
             let tenant = try await Tenant.find(link.tenantID, on: request.db),
             let klass = try await Policy.Resource.schoolClass(link.classSourcedID, tenant: tenant, database: request.db)
         else { throw Abort(.notFound, reason: "見つかりません。/ Not found.") }
-        try await request.authorize(.launch, klass, what: "launch \(linkID)")
+        // Audited once, with the tool, by loginInitiation.
+        try await request.authorize(.launch, klass, what: "launch \(linkID)", auditAllowed: false)
         guard principal.role != .operator else {
             throw Abort(.forbidden, reason: "運用者は名簿の人ではないため、ツールを起動できません。/ Operators are not roster people and cannot launch tools.")
         }
@@ -49,7 +53,14 @@ struct LaunchController: RouteCollection {
         launch.distributionGrade = distributionGrade
         launch.createdAt = now
         launch.expiresAt = now.addingTimeInterval(MessageHint.lifetime)
-        try await LTILaunch.query(on: request.db).filter(\.$expiresAt < now.addingTimeInterval(-3600)).delete()
+        // Old launches are pruned at most once a minute per process, not on every launch.
+        if Self.pruning.mutate({ last in
+            guard now.timeIntervalSince(last) > 60 else { return false }
+            last = now
+            return true
+        }) {
+            try await LTILaunch.query(on: request.db).filter(\.$expiresAt < now.addingTimeInterval(-3600)).delete()
+        }
         try await launch.create(on: request.db)
         let keys = try await request.platformKeys()
         let hint = try await keys.keys.sign(MessageHint(launchID: launch.hintID, now: now), kid: JWKIdentifier(string: keys.signingKid))

@@ -36,6 +36,8 @@ struct LaunchStormCommand: AsyncParsableCommand {
         @Option(help: "Process id of the server, for its CPU time and memory.") var serverPid: Int32?
         @Option(help: "Seconds before a request counts as failed.") var timeout: Int64 = 30
         @Option(help: "Iterations of each operation in the signing micro-benchmark (0: skip it).") var signIterations = 300
+        @Option(help: "Record the server with `perf record` (cpu-clock samples) over the measured window into this file (needs --server-pid).")
+        var perfOutput: String?
         @Flag(help: "Progress on stderr.") var progress = false
         @OptionGroup var threadOptions: ThreadOptions
 
@@ -57,7 +59,7 @@ struct LaunchStormCommand: AsyncParsableCommand {
             let storm = Storm(
                 baseURL: url.hasSuffix("/") ? String(url.dropLast()) : url, tenant: tenant, accounts: Array(accounts.prefix(clients)),
                 warmup: warmup, duration: duration, redirectURI: redirectURI, serverPID: serverPid, timeout: timeout,
-                threads: threadOptions.threads, progress: progress)
+                threads: threadOptions.threads, progress: progress, perfOutput: perfOutput)
             var report = try await storm.run()
             if signIterations > 0 {
                 if progress { Progress.say("signing micro-benchmark (\(signIterations) iterations each, one thread)…") }

@@ -103,7 +103,8 @@ struct Report: Codable, Sendable {
         wallS = Self.round(probes.wallSeconds)
         signInS = Self.round(signInSeconds)
         let launchTimes = results.flatMap(\.launch)
-        launches = launchTimes.count
+        let launches = launchTimes.count
+        self.launches = launches
         launchesPerS = Self.round(Double(launches) / probes.wallSeconds)
         var byKind: [String: Int] = [:]
         for result in results { byKind.merge(result.errors, uniquingKeysWith: +) }

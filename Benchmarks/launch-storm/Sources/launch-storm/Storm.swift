@@ -18,6 +18,7 @@ struct Storm: Sendable {
     var timeout: Int64
     var threads: Int
     var progress: Bool
+    var perfOutput: String?
 
     static let sessionCookie = "kakehashi_session"
     static let formCookie = "kakehashi_form"
@@ -226,6 +227,7 @@ struct Storm: Sendable {
             }
         }
         await sampleUntil(window.start, report: false)
+        let profiler = startProfiler()
         let serverBefore = server?.cpuSeconds()
         let generatorBefore = ProcessProbe.ownCPUSeconds()
         let wallBefore = clock.now
@@ -234,11 +236,33 @@ struct Storm: Sendable {
         let serverAfter = server?.cpuSeconds()
         let generatorAfter = ProcessProbe.ownCPUSeconds()
         let wall = Self.seconds(clock.now - wallBefore)
+        if let profiler {
+            // perf stops by itself at the end of the window (its `sleep`); wait for it to write its file.
+            let deadline = clock.now + .seconds(30)
+            while profiler.isRunning, clock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+            if profiler.isRunning { profiler.interrupt() }
+        }
         var serverCPU: Double?
         if let serverBefore, let serverAfter { serverCPU = serverAfter - serverBefore }
         return Probes(
             serverCPUSeconds: serverCPU, generatorCPUSeconds: generatorAfter - generatorBefore, wallSeconds: wall,
             rssPeakSampledKB: peak, vmHWMKB: server?.statusKB("VmHWM"), serverThreads: server?.statusKB("Threads"))
+    }
+
+    /// `perf record` of the server for the measured window, if asked for.
+    private func startProfiler() -> Process? {
+        guard let perfOutput, let serverPID else { return nil }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["perf", "record", "-q", "-e", "cpu-clock", "-F", "499", "-p", "\(serverPID)", "-o", perfOutput, "--", "sleep", "\(duration)"]
+        process.standardOutput = FileHandle.standardError
+        do {
+            try process.run()
+            return process
+        } catch {
+            Progress.say("perf record did not start: \(error)")
+            return nil
+        }
     }
 
     // MARK: - Helpers

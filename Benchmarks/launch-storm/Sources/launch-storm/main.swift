@@ -20,14 +20,9 @@ NIOSingletons.groupLoopCountSuggestion = threads
 let installedExecutor = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
 LaunchStormCommand.executorNote = installedExecutor ? "nio-event-loops" : "swift-global-pool"
 
-// Not `await LaunchStormCommand.main()`: from top-level code that picks the synchronous entry point.
-do {
-    var command = try LaunchStormCommand.parseAsRoot()
-    if var command = command as? any AsyncParsableCommand {
-        try await command.run()
-    } else {
-        try command.run()
-    }
-} catch {
-    LaunchStormCommand.exit(withError: error)
+// Inside an async function, where the asynchronous entry point wins (top-level code would pick
+// ParsableCommand's synchronous one).
+func start() async {
+    await LaunchStormCommand.main(nil)
 }
+await start()
