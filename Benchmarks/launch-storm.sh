@@ -10,7 +10,7 @@
 #   CLIENTS=10 DURATION=10 WARMUP=2 SCHOOLS=1 STUDENTS_PER_SCHOOL=100 Benchmarks/launch-storm.sh
 #                                               # a quick check
 #
-# Knobs: CLIENTS (50); DURATION (30, measured seconds); WARMUP (5, seconds not counted); SCHOOLS (5)
+# Knobs: CLIENTS (50); RATE (0: closed loop; e.g. 300: launches per second spread evenly over the clients); DURATION (30, measured seconds); WARMUP (5, seconds not counted); SCHOOLS (5)
 # x STUDENTS_PER_SCHOOL (200) generated students (at least CLIENTS needed); SIGN_ITERATIONS (300,
 # of each operation in the signing micro-benchmark); GENERATOR_THREADS (1, event loop threads of the
 # load generator); PERF (0; 1: also `perf record` the server over the measured window, cpu-clock at
@@ -42,6 +42,7 @@ cd "$(dirname "$0")/.."
 schools=${SCHOOLS:-5}
 per_school=${STUDENTS_PER_SCHOOL:-200}
 clients=${CLIENTS:-50}
+rate=${RATE:-0}   # launches/s over all clients, spread evenly; 0: closed loop (each client back to back)
 duration=${DURATION:-30}
 warmup=${WARMUP:-5}
 sign_iterations=${SIGN_ITERATIONS:-300}
@@ -155,10 +156,10 @@ until curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" 2>/dev/null; do
   [ "$waited" -lt 600 ] || { echo "the server did not answer /healthz within 60 s" >&2; exit 1; }
   sleep 0.1
 done
-echo "SQLite, $clients clients, ${warmup} s warm-up + ${duration} s (server pid $server_pid, port $port)…" >&2
+echo "SQLite, $clients clients, rate ${rate}/s (0: closed loop), ${warmup} s warm-up + ${duration} s (server pid $server_pid, port $port)…" >&2
 "$generator" run --url "http://127.0.0.1:$port" --clients-file "$work/clients.csv" --tenant "$tenant" --clients "$clients" \
   --duration "$duration" --warmup "$warmup" --server-pid "$server_pid" --sign-iterations "$sign_iterations" \
-  --threads "$generator_threads" --progress "${perf_args[@]}" >"$work/run.json"
+  --threads "$generator_threads" --rate "$rate" --progress "${perf_args[@]}" >"$work/run.json"
 stop_server
 
 # With PERF=1: the share of the server's samples in BoringSSL (RSA and its bignum code, SHA-256).

@@ -43,28 +43,34 @@ public struct AuditLog: Sendable {
         try await database.transaction { tx in
             let sql = tx.sql
             var ids = UUIDVersion7Generator()
-            try await sql.raw(
-                "INSERT INTO \"audit_chain_heads\" (\"id\", \"chain\", \"position\", \"hash\") VALUES (\(bind: ids.next()), \(bind: chain), 0, \(bind: Self.genesis)) ON CONFLICT (\"chain\") DO NOTHING"
-            ).run()
-            try await sql.raw("UPDATE \"audit_chain_heads\" SET \"position\" = \"position\" + 1 WHERE \"chain\" = \(bind: chain)").run()
-            guard let head = try await AuditChainHead.query(on: tx).filter(\.$chain == chain).first() else {
-                throw AuditChainMissing(chain: chain)
+            // Claim the next position (the UPDATE locks the head row until commit on PostgreSQL,
+            // and takes SQLite's write lock): one statement once the chain exists.
+            var claimed = try await sql.raw(
+                "UPDATE \"audit_chain_heads\" SET \"position\" = \"position\" + 1 WHERE \"chain\" = \(bind: chain) RETURNING \"position\", \"hash\""
+            ).first()
+            if claimed == nil {
+                try await sql.raw(
+                    "INSERT INTO \"audit_chain_heads\" (\"id\", \"chain\", \"position\", \"hash\") VALUES (\(bind: ids.next()), \(bind: chain), 0, \(bind: Self.genesis)) ON CONFLICT (\"chain\") DO NOTHING"
+                ).run()
+                claimed = try await sql.raw(
+                    "UPDATE \"audit_chain_heads\" SET \"position\" = \"position\" + 1 WHERE \"chain\" = \(bind: chain) RETURNING \"position\", \"hash\""
+                ).first()
             }
+            guard let head = claimed else { throw AuditChainMissing(chain: chain) }
             let event = AuditEvent()
             event.id = ids.next()
             event.chain = chain
-            event.position = head.position
+            event.position = try head.decode(column: "position", as: Int.self)
             event.occurredAt = RosterDate.timestamp(Date())
             event.actor = entry.actor
             event.action = entry.action
             event.subject = entry.subject
             event.details = Self.canonicalJSON(entry.details)
             event.source = entry.source
-            event.previousHash = head.hash
+            event.previousHash = try head.decode(column: "hash", as: String.self)
             event.hash = Self.hash(of: event)
             try await event.create(on: tx)
-            head.hash = event.hash
-            try await head.update(on: tx)
+            try await sql.raw("UPDATE \"audit_chain_heads\" SET \"hash\" = \(bind: event.hash) WHERE \"chain\" = \(bind: chain)").run()
         }
     }
 

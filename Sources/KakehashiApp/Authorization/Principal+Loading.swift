@@ -21,7 +21,7 @@ extension Principal {
             SELECT 'enrollment', e."role", e."class_sourced_id", e."school_sourced_id", ''
               FROM "roster_enrollments" e WHERE e."tenant_id" = ? AND e."user_sourced_id" = ? AND e."status" = 'active'
             UNION ALL
-            SELECT 'user', '', '', u."primary_org_sourced_id", '' FROM "roster_users" u WHERE u."tenant_id" = ? AND u."sourced_id" = ?
+            SELECT 'user', u."status", COALESCE(u."enabled_user", 'true'), u."primary_org_sourced_id", '' FROM "roster_users" u WHERE u."tenant_id" = ? AND u."sourced_id" = ?
             """,
             [.uuid(tenantID), .text(user), .uuid(tenantID), .text(user), .uuid(tenantID), .text(user)],
             columns: ["source", "role", "kind", "org", "org_type"])
@@ -30,6 +30,8 @@ extension Principal {
         var schools: Set<String> = []
         var classes: Set<String> = []
         var enrollmentRoles: [(role: String, classID: String)] = []
+        // The roster must still list the person as active and enabled.
+        guard rows.contains(where: { $0[0] == "user" && $0[1] == "active" && $0[2] != "false" }) else { return nil }
         for row in rows {
             let org = row[3] ?? ""
             if !org.isEmpty { schools.insert(org) }

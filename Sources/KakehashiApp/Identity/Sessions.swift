@@ -62,11 +62,15 @@ struct Sessions: Sendable {
         return token
     }
 
-    /// The live session for a cookie token: not expired, not idle too long, and its user still an
-    /// active roster user (a user the roster removes is signed out at the next request).
+    /// The live session for a cookie token: not expired, not idle too long, and, for an operator,
+    /// the operator still there. Whether a roster user is still active and enabled is checked
+    /// where the request's principal is built (``Principal/load(session:database:)``, the same
+    /// query that reads their roles), so a user the roster removes is signed out at their next
+    /// page without a query more per request.
     func find(token: String, now: Date = Date()) async throws -> UserSession? {
         guard let session = try await UserSession.query(on: database).filter(\.$tokenHash == Self.hash(token)).first() else { return nil }
-        guard session.expiresAt > now, now.timeIntervalSince(session.lastSeenAt) < Self.idleTimeout, try await isLive(session) else {
+        let live = session.sessionKind == .user ? true : try await isLive(session)
+        guard session.expiresAt > now, now.timeIntervalSince(session.lastSeenAt) < Self.idleTimeout, live else {
             try await session.delete(on: database)
             return nil
         }

@@ -17,12 +17,17 @@ struct LaunchClaimsBuilder {
         let sql = BulkSQL(database)
         let tenantID = launch.tenantID
         guard let tenant = try await Tenant.find(tenantID, on: database) else { throw Abort(.notFound) }
+        // The person, their role in this class and their own (primary) role, in one query.
         guard let user = try await sql.run(
             """
-            SELECT "username", "family_name", "given_name", "jp_kana_family_name", "jp_kana_given_name", "email", "grades"
-              FROM "roster_users" WHERE "tenant_id" = ? AND "sourced_id" = ? AND "status" = 'active'
-            """, [.uuid(tenantID), .text(launch.userSourcedID)],
-            columns: ["username", "family_name", "given_name", "jp_kana_family_name", "jp_kana_given_name", "email", "grades"]
+            SELECT u."username", u."family_name", u."given_name", u."jp_kana_family_name", u."jp_kana_given_name", u."email", u."grades",
+                   (SELECT e."role" FROM "roster_enrollments" e WHERE e."tenant_id" = u."tenant_id" AND e."class_sourced_id" = ?
+                      AND e."user_sourced_id" = u."sourced_id" AND e."status" = 'active' LIMIT 1) AS enrollment_role,
+                   (SELECT r."role" FROM "roster_roles" r WHERE r."tenant_id" = u."tenant_id" AND r."user_sourced_id" = u."sourced_id"
+                      AND r."role_type" = 'primary' AND r."status" = 'active' LIMIT 1) AS primary_role
+              FROM "roster_users" u WHERE u."tenant_id" = ? AND u."sourced_id" = ? AND u."status" = 'active'
+            """, [.text(launch.classSourcedID), .uuid(tenantID), .text(launch.userSourcedID)],
+            columns: ["username", "family_name", "given_name", "jp_kana_family_name", "jp_kana_given_name", "email", "grades", "enrollment_role", "primary_role"]
         ).first else { throw Abort(.forbidden, reason: "名簿にない人です。/ Not in the roster.") }
         let klass = try await sql.run(
             """
@@ -31,11 +36,8 @@ struct LaunchClaimsBuilder {
               WHERE c."tenant_id" = ? AND c."sourced_id" = ?
             """, [.uuid(tenantID), .text(launch.classSourcedID)], columns: ["title", "class_code", "identifier"]
         ).first
-        let enrollmentRole = try await sql.run(
-            "SELECT \"role\" FROM \"roster_enrollments\" WHERE \"tenant_id\" = ? AND \"class_sourced_id\" = ? AND \"user_sourced_id\" = ? AND \"status\" = 'active'",
-            [.uuid(tenantID), .text(launch.classSourcedID), .text(launch.userSourcedID)], columns: ["role"]
-        ).first?[0] ?? nil
-        let oneRosterRole = try await Accounts(database: database).account(tenantID: tenantID, username: user[0] ?? "")?.role ?? ""
+        let enrollmentRole = user[7] ?? nil
+        let oneRosterRole = (user[8] ?? nil) ?? enrollmentRole ?? ""
         let link = try await launch.linkID.asyncMap { id in try await LTIResourceLink.query(on: database).filter(\.$linkID == id).first() } ?? nil
 
         let privacy = tool.privacySettings

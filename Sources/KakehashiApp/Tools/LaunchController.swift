@@ -18,7 +18,8 @@ struct LaunchController: RouteCollection {
         let principal = try await request.principal()
         let linkID = request.parameters.get("link") ?? ""
         guard let link = try await LTIResourceLink.query(on: request.db).filter(\.$linkID == linkID).filter(\.$status == "active").first(),
-            let tenant = try await Tenant.find(link.tenantID, on: request.db),
+            let tenant = principal.tenantID == link.tenantID
+                ? Tenant(id: link.tenantID, code: principal.tenantCode, name: "") : try await Tenant.find(link.tenantID, on: request.db),
             let klass = try await Policy.Resource.schoolClass(link.classSourcedID, tenant: tenant, database: request.db)
         else { throw Abort(.notFound, reason: "見つかりません。/ Not found.") }
         // Audited once, with the tool, by loginInitiation.
@@ -61,13 +62,18 @@ struct LaunchController: RouteCollection {
         }) {
             try await LTILaunch.query(on: request.db).filter(\.$expiresAt < now.addingTimeInterval(-3600)).delete()
         }
-        try await launch.create(on: request.db)
         let keys = try await request.platformKeys()
         let hint = try await keys.keys.sign(MessageHint(launchID: launch.hintID, now: now), kid: JWKIdentifier(string: keys.signingKid))
-        try await AuditLog(database: request.db).append(
-            .init(actor: principal.actor, action: "lti.launch", subject: "tool:\(tool.clientID)",
-                  details: ["type": messageType.rawValue, "link": linkID ?? "", "class": classSourcedID], source: request.sourceAddress),
-            tenant: principal.tenantCode)
+        // The launch and its audit entry in one transaction (it writes first, so it takes SQLite's
+        // write lock at once).
+        let entry = AuditLog.Entry(
+            actor: principal.actor, action: "lti.launch", subject: "tool:\(tool.clientID)",
+            details: ["type": messageType.rawValue, "link": linkID ?? "", "class": classSourcedID], source: request.sourceAddress)
+        let tenantCode = principal.tenantCode
+        try await request.db.transaction { tx in
+            try await launch.create(on: tx)
+            try await AuditLog(database: tx).append(entry, tenant: tenantCode)
+        }
         var components = URLComponents(string: tool.initiateLoginURI) ?? URLComponents()
         components.queryItems = (components.queryItems ?? []) + [
             .init(name: "iss", value: request.application.settings.baseURL),

@@ -30,6 +30,7 @@ struct LaunchStormCommand: AsyncParsableCommand {
         var clientsFile: String
         @Option(help: "Tenant code for the sign-in form.") var tenant = "bench"
         @Option(help: "Concurrent clients (each one connection, kept alive).") var clients = 50
+        @Option(help: "Launches per second over all clients, spread evenly; 0: closed loop, as fast as the server answers.") var rate: Double = 0
         @Option(help: "Measured seconds.") var duration: Double = 30
         @Option(help: "Seconds of launches before the measurement (not counted).") var warmup: Double = 5
         @Option(help: "The tool's registered redirect_uri.") var redirectURI = "https://tool.example/launch"
@@ -59,7 +60,7 @@ struct LaunchStormCommand: AsyncParsableCommand {
             let storm = Storm(
                 baseURL: url.hasSuffix("/") ? String(url.dropLast()) : url, tenant: tenant, accounts: Array(accounts.prefix(clients)),
                 warmup: warmup, duration: duration, redirectURI: redirectURI, serverPID: serverPid, timeout: timeout,
-                threads: threadOptions.threads, progress: progress, perfOutput: perfOutput)
+                threads: threadOptions.threads, progress: progress, perfOutput: perfOutput, rate: rate)
             var report = try await storm.run()
             if signIterations > 0 {
                 if progress { Progress.say("signing micro-benchmark (\(signIterations) iterations each, one thread)…") }

@@ -19,6 +19,8 @@ struct Storm: Sendable {
     var threads: Int
     var progress: Bool
     var perfOutput: String?
+    /// Launches per second over all clients, spread evenly (0: each client launches back to back).
+    var rate: Double = 0
 
     static let sessionCookie = "kakehashi_session"
     static let formCookie = "kakehashi_form"
@@ -70,7 +72,8 @@ struct Storm: Sendable {
         let results = await withTaskGroup(of: ClientResult.self) { group in
             for (index, account) in accounts.enumerated() {
                 let session = sessions[index]
-                group.addTask { await launchLoop(client, account: account, session: session, window: window, completed: completed) }
+                let offset = rate > 0 ? Double(index) / rate : 0
+                group.addTask { await launchLoop(client, account: account, session: session, window: window, completed: completed, offset: offset) }
             }
             var all: [ClientResult] = []
             for await result in group { all.append(result) }
@@ -120,7 +123,7 @@ struct Storm: Sendable {
 
     /// One client: launches back to back until the window ends; what finished inside it counts.
     private func launchLoop(
-        _ client: HTTPClient, account: Account, session: String, window: Window, completed: NIOLockedValueBox<Int>
+        _ client: HTTPClient, account: Account, session: String, window: Window, completed: NIOLockedValueBox<Int>, offset: Double = 0
     ) async -> ClientResult {
         let clock = ContinuousClock()
         var result = ClientResult()
@@ -130,7 +133,15 @@ struct Storm: Sendable {
         let loginURL = baseURL + "/launch/" + URLEncoding.encode(account.linkID)
         let authorizeURL = baseURL + "/lti/authorize?"
         var counter: UInt64 = 0
+        // Paced: this client's launches are `accounts.count / rate` seconds apart, offset so that
+        // all clients together arrive evenly.
+        let interval: Duration = rate > 0 ? .milliseconds(Int64(Double(accounts.count) / rate * 1000)) : .zero
+        var slot = clock.now + .milliseconds(Int64(offset * 1000))
         while clock.now < window.end {
+            if rate > 0 {
+                if slot > clock.now { try? await Task.sleep(until: slot, clock: clock) }
+                slot = slot + interval
+            }
             counter += 1
             let t0 = clock.now
             var leg1End = t0
