@@ -15,8 +15,26 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(PageErrorMiddleware(environment: app.environment))
     app.middleware.use(LanguageMiddleware())
-    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+    app.middleware.use(FileMiddleware(publicDirectory: publicDirectory(app)))
     try routes(app)
+}
+
+/// The folder of the style sheet and the one script: `KAKEHASHI_PUBLIC_DIR`, else `Public/` in the
+/// working directory, else beside the binary or in the checkout it was built in (so
+/// `.build/debug/kakehashi serve` works from any directory).
+func publicDirectory(_ app: Application) -> String {
+    let manager = FileManager.default
+    var candidates: [String] = []
+    if let configured = ProcessInfo.processInfo.environment["KAKEHASHI_PUBLIC_DIR"], !configured.isEmpty { candidates.append(configured) }
+    candidates.append(app.directory.publicDirectory)
+    let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
+    for up in 0...3 {
+        var folder = executable
+        for _ in 0..<up { folder = folder.deletingLastPathComponent() }
+        candidates.append(folder.appendingPathComponent("Public").path + "/")
+    }
+    let found = candidates.first { manager.fileExists(atPath: ($0.hasSuffix("/") ? $0 : $0 + "/") + "styles.css") } ?? app.directory.publicDirectory
+    return found.hasSuffix("/") ? found : found + "/"
 }
 
 struct SettingsKey: StorageKey {

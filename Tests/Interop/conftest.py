@@ -270,3 +270,7 @@ def people(server):
     assert len(students) >= 5 and len(teachers) >= 3, "the demo city should have students and teachers"
     assert {u.role for u in students} == {"student"} and {u.role for u in teachers} == {"teacher"}
     return {"students": students, "teachers": teachers}
+
+
+# The LTI 1.3 Advantage fixtures (the pylti1p3 tool, registrations, launches) live beside this file.
+pytest_plugins = ["conftest_lti"]

@@ -29,7 +29,9 @@ struct DynamicRegistrationController: RouteCollection {
                     SubstitutionVariables.Name.resourceLinkTitle, SubstitutionVariables.Name.fullName, SubstitutionVariables.Name.givenName,
                     SubstitutionVariables.Name.familyName, SubstitutionVariables.Name.email, SubstitutionVariables.Name.personSourcedID,
                     SubstitutionVariables.Name.username, SubstitutionVariables.Name.grade, SubstitutionVariables.Name.schoolCode,
-                ]))
+                ]),
+            // `sub` is pairwise (per tool) unless a board chose the roster id for a tool.
+            subjectTypesSupported: ["pairwise", "public"])
     }
 
     func configuration(request: Request) async throws -> Response {

@@ -15,7 +15,9 @@ enum LTIServices {
 
     static func makeCache(_ app: Application) -> JWKSCache {
         let client = app.client
-        return JWKSCache { url in
+        // A tool that rotates its key is heard within 10 seconds; a flood of unknown kids costs at
+        // most one fetch per 10 seconds per tool.
+        return JWKSCache(minimumRefetchInterval: 10) { url in
             guard OIDCClient.isAllowedURL(url.absoluteString) else { throw Abort(.badRequest, reason: "JWKS URL must be https") }
             let response = try await client.get(URI(string: url.absoluteString))
             guard response.status == .ok, let body = response.body else { throw Abort(.badGateway, reason: "JWKS answered \(response.status.code)") }
@@ -63,6 +65,10 @@ enum LTIServices {
         guard let school = rows.first?[0] ?? nil, deployment.schoolSourcedID == nil || deployment.schoolSourcedID == school else {
             throw Abort(.notFound, reason: "no such context for this deployment")
         }
+        // Least data: a tool reaches only the classes it was placed in, not every class of its tenant.
+        guard try await LTIResourceLink.query(on: request.db).filter(\.$toolID == (try tool.requireID())).filter(\.$tenantID == deployment.tenantID)
+            .filter(\.$classSourcedID == classID).filter(\.$status == "active").first() != nil
+        else { throw Abort(.notFound, reason: "the tool is not placed in this class") }
         return Context(tool: tool, deployment: deployment, classSourcedID: classID, scopes: granted, baseURL: request.application.settings.baseURL)
     }
 
