@@ -38,6 +38,12 @@ struct SecretBox: Sendable {
         return SecretBox(key: key)
     }
 
+    /// A key for one purpose, derived from the secret key (HKDF-SHA256), so one secret serves
+    /// several uses without them sharing a key.
+    func derivedKey(_ label: String) -> SymmetricKey {
+        HKDF<SHA256>.deriveKey(inputKeyMaterial: key, info: Data(("kakehashi:" + label).utf8), outputByteCount: 32)
+    }
+
     func seal(_ plaintext: Data) throws -> String {
         let box = try AES.GCM.seal(plaintext, using: key)
         guard let combined = box.combined else { throw ConfigurationError("AES-GCM sealing failed") }

@@ -53,7 +53,7 @@ struct LTIPlatformController: RouteCollection {
         let keys = try await request.platformKeys()
         let hint: MessageHint
         do {
-            hint = try await keys.keys.verify(authentication.ltiMessageHint ?? "", as: MessageHint.self)
+            hint = try await keys.hintKeys.verify(authentication.ltiMessageHint ?? "", as: MessageHint.self)
         } catch {
             throw Abort(.badRequest, reason: "lti_message_hint が正しくないか、期限切れです。/ The lti_message_hint is invalid or expired.")
         }

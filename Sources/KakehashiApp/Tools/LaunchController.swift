@@ -63,7 +63,7 @@ struct LaunchController: RouteCollection {
             try await LTILaunch.query(on: request.db).filter(\.$expiresAt < now.addingTimeInterval(-3600)).delete()
         }
         let keys = try await request.platformKeys()
-        let hint = try await keys.keys.sign(MessageHint(launchID: launch.hintID, now: now), kid: JWKIdentifier(string: keys.signingKid))
+        let hint = try await keys.hintKeys.sign(MessageHint(launchID: launch.hintID, now: now), kid: "hint")
         // The launch and its audit entry in one transaction (it writes first, so it takes SQLite's
         // write lock at once).
         let entry = AuditLog.Entry(

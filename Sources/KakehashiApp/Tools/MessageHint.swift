@@ -1,9 +1,9 @@
 import Foundation
 import JWTKit
 
-/// The `lti_message_hint`: a short-lived JWT, signed with the platform's key, naming one launch in
-/// flight. Tampering breaks the signature; `exp` bounds its life; the launch row it names is used
-/// once.
+/// The `lti_message_hint`: a short-lived JWT naming one launch in flight, signed HS256 with a key
+/// derived from the secret key (only this platform reads it back). Tampering breaks the
+/// signature; `exp` bounds its life; the launch row it names is used once.
 struct MessageHint: JWTPayload {
     static let lifetime: TimeInterval = 5 * 60
     static let audience = "kakehashi:lti-message-hint"

@@ -1,3 +1,4 @@
+import Crypto
 import CryptoExtras
 import Fluent
 import Foundation
@@ -86,7 +87,12 @@ struct PlatformKeys: Sendable {
             if key.state == PlatformKey.State.current.rawValue { currentKid = key.kid }
             published.append(key.publicJWK)
         }
-        return PlatformKeyring.Snapshot(keys: collection, signingKid: currentKid, jwks: "{\"keys\":[" + published.joined(separator: ",") + "]}", loadedAt: Date())
+        // Message hints are read only by this platform: an HMAC (HS256) with a key derived from the
+        // secret key signs them, sparing an RSA signature per launch; every instance derives the same.
+        let hints = JWTKeyCollection()
+        await hints.add(hmac: HMACKey(key: box.derivedKey("lti-message-hint")), digestAlgorithm: .sha256, kid: "hint")
+        return PlatformKeyring.Snapshot(
+            keys: collection, signingKid: currentKid, jwks: "{\"keys\":[" + published.joined(separator: ",") + "]}", hintKeys: hints, loadedAt: Date())
     }
 }
 
@@ -98,6 +104,8 @@ actor PlatformKeyring {
         var keys: JWTKeyCollection
         var signingKid: String
         var jwks: String
+        /// Signs and verifies `lti_message_hint`s.
+        var hintKeys: JWTKeyCollection
         var loadedAt: Date
     }
 
