@@ -11,6 +11,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.storage[OIDCProviderCacheKey.self] = OIDCProviderCache()
     app.storage[PlatformKeyringKey.self] = PlatformKeyring()
     app.storage[JWKSCacheKey.self] = LTIServices.makeCache(app)
+    app.storage[LTICatalogKey.self] = LTICatalog()
     app.middleware = Middlewares()
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(PageErrorMiddleware(environment: app.environment))

@@ -31,7 +31,7 @@ struct LTIPlatformController: RouteCollection {
         let language = PageLanguage(request)
         // An unknown client or a redirect URI not registered exactly: an error page here, never a
         // post to that URI.
-        guard let clientID = authentication.clientID, let tool = try await LTITool.query(on: request.db).filter(\.$clientID == clientID).first() else {
+        guard let clientID = authentication.clientID, let tool = try await request.ltiCatalog.tool(clientID: clientID, database: request.db) else {
             throw Abort(.notFound, reason: "このツールは登録されていません。/ Unknown client_id.")
         }
         guard let redirectURI = authentication.redirectURI, tool.redirectURIList.contains(redirectURI) else {

@@ -16,7 +16,7 @@ struct LaunchClaimsBuilder {
         let database = request.db
         let sql = BulkSQL(database)
         let tenantID = launch.tenantID
-        guard let tenant = try await Tenant.find(tenantID, on: database) else { throw Abort(.notFound) }
+        guard let tenant = try await request.ltiCatalog.tenant(tenantID, database: database) else { throw Abort(.notFound) }
         // The person, their role in this class and their own (primary) role, in one query.
         guard let user = try await sql.run(
             """
@@ -38,7 +38,8 @@ struct LaunchClaimsBuilder {
         ).first
         let enrollmentRole = user[7] ?? nil
         let oneRosterRole = (user[8] ?? nil) ?? enrollmentRole ?? ""
-        let link = try await launch.linkID.asyncMap { id in try await LTIResourceLink.query(on: database).filter(\.$linkID == id).first() } ?? nil
+        let catalog = request.ltiCatalog
+        let link = try await launch.linkID.asyncMap { id in try await catalog.link(id, database: database) } ?? nil
 
         let privacy = tool.privacySettings
         let subject = privacy.sub == .roster ? launch.userSourcedID : ToolRegistry.pseudonymousSubject(tool: tool, tenantID: tenantID, sourcedID: launch.userSourcedID)

@@ -17,9 +17,9 @@ struct LaunchController: RouteCollection {
     func launch(request: Request) async throws -> Response {
         let principal = try await request.principal()
         let linkID = request.parameters.get("link") ?? ""
-        guard let link = try await LTIResourceLink.query(on: request.db).filter(\.$linkID == linkID).filter(\.$status == "active").first(),
+        guard let link = try await request.ltiCatalog.link(linkID, database: request.db),
             let tenant = principal.tenantID == link.tenantID
-                ? Tenant(id: link.tenantID, code: principal.tenantCode, name: "") : try await Tenant.find(link.tenantID, on: request.db),
+                ? Tenant(id: link.tenantID, code: principal.tenantCode, name: "") : try await request.ltiCatalog.tenant(link.tenantID, database: request.db),
             let klass = try await Policy.Resource.schoolClass(link.classSourcedID, tenant: tenant, database: request.db)
         else { throw Abort(.notFound, reason: "見つかりません。/ Not found.") }
         // Audited once, with the tool, by loginInitiation.
@@ -27,7 +27,7 @@ struct LaunchController: RouteCollection {
         guard principal.role != .operator else {
             throw Abort(.forbidden, reason: "運用者は名簿の人ではないため、ツールを起動できません。/ Operators are not roster people and cannot launch tools.")
         }
-        guard let tool = try await LTITool.find(link.toolID, on: request.db), tool.status == LTITool.Status.active.rawValue else {
+        guard let tool = try await request.ltiCatalog.tool(id: link.toolID, database: request.db), tool.status == LTITool.Status.active.rawValue else {
             throw Abort(.conflict, reason: "このツールはいま使えません。/ This tool is not available now.")
         }
         let url = try await Self.loginInitiation(

@@ -277,6 +277,7 @@ struct ToolPagesController: RouteCollection {
                 .init(actor: principal.actor, action: "tool.settings", subject: "tool:\(tool.clientID)", details: ["privacy": tool.privacy, "status": tool.status],
                       source: request.sourceAddress), tenant: tenant.code)
         }
+        await request.ltiCatalog.invalidate()
         return request.redirect(to: "/t/\(tenant.code)/admin/tools", redirectType: .normal)
     }
 }
