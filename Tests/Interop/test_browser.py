@@ -20,7 +20,7 @@ from PIL import Image
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -95,7 +95,8 @@ def password_sign_in(driver, server, username, password):
 
 def switch_to_english(driver):
     driver.find_element(By.CSS_SELECTOR, "header a[lang='en']").click()
-    WebDriverWait(driver, 15).until(lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en")
+    WebDriverWait(driver, 15, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en")
 
 
 def test_signin_page(browser, server, output_dir):
@@ -215,7 +216,9 @@ def test_board_admin_uploads_a_roster_through_the_page(browser, server, output_d
     wait_for_path(browser, "/t/demo/admin/roster")
     browser.find_element(By.ID, "package").send_keys(str(package))
     browser.find_element(By.CSS_SELECTOR, "form[enctype='multipart/form-data'] button[type='submit']").click()
-    WebDriverWait(browser, 60).until(lambda d: "/admin/roster/uploads/" in urlsplit(d.current_url).path)
+    # The page is replaced while we look: a stale element means "not yet", not a failure.
+    patient = WebDriverWait(browser, 60, ignored_exceptions=(StaleElementReferenceException,))
+    patient.until(lambda d: "/admin/roster/uploads/" in urlsplit(d.current_url).path)
     review = body_text(browser)
     assert "検査に合格" in review, review[:500]
     assert "反映すると変わるもの" in review  # the preview of created / updated / deactivated
@@ -223,7 +226,7 @@ def test_board_admin_uploads_a_roster_through_the_page(browser, server, output_d
 
     upload_path = urlsplit(browser.current_url).path
     browser.find_element(By.CSS_SELECTOR, f"form[action='{upload_path}/apply'] button[type='submit']").click()
-    WebDriverWait(browser, 60).until(lambda d: "反映ずみ" in body_text(d))
+    patient.until(lambda d: "反映ずみ" in body_text(d))
     shoot(browser, output_dir, "admin-roster-applied-ja.png")
 
     browser.get(server.url("/t/demo/admin/roster"))

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -45,7 +45,8 @@ def chromium(output_dir):
 
 def wait_for(driver, predicate, what):
     try:
-        WebDriverWait(driver, 20).until(predicate)
+        # A page replaced while we look means "not yet".
+        WebDriverWait(driver, 20, ignored_exceptions=(StaleElementReferenceException,)).until(predicate)
     except TimeoutException:
         body = driver.find_element(By.TAG_NAME, "body").text[:500]
         raise AssertionError(f"waited for {what}; the browser is at {driver.current_url}: {body}") from None
