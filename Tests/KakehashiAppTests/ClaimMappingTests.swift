@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import LTI
 import Testing
 import VaporTesting
 
@@ -22,7 +23,7 @@ import VaporTesting
         var all: [String: Any] = ["iss": "https://idp.example", "sub": "subject-1", "aud": "client", "exp": 2_000_000_000, "iat": 1_700_000_000, "nonce": "n"]
         all.merge(claims) { $1 }
         let data = try JSONSerialization.data(withJSONObject: all)
-        return OIDCClient.Identity(claims: try JSONDecoder().decode(IDTokenClaims.self, from: data), raw: try JSONDecoder().decode([String: JSONValue].self, from: data))
+        return OIDCClient.Identity(claims: try JSONDecoder().decode(IDTokenClaims.self, from: data), raw: try JSONDecoder().decode([String: LTIJSON].self, from: data))
     }
 
     @Test(arguments: TestDatabase.available)

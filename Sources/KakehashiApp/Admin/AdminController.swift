@@ -64,8 +64,7 @@ struct AdminController: RouteCollection {
                     AND (u."username" LIKE ? ESCAPE '!' OR u."family_name" || u."given_name" LIKE ? ESCAPE '!'
                          OR u."jp_kana_family_name" || u."jp_kana_given_name" LIKE ? ESCAPE '!' OR u."email" LIKE ? ESCAPE '!')
                 """
-            let pattern = "%" + query.replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "　", with: "")
-                .replacingOccurrences(of: "!", with: "!!").replacingOccurrences(of: "%", with: "!%").replacingOccurrences(of: "_", with: "!_") + "%"
+            let pattern = BulkSQL.containsPattern(query.replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "　", with: ""))
             var binds: [BulkSQL.Value] = [.uuid(tenantID), .text(pattern), .text(pattern), .text(pattern), .text(pattern)]
             // A school administrator's search stays inside their schools (the scope Policy gives them).
             if principal.role == .schoolAdmin {
@@ -137,11 +136,7 @@ struct AdminController: RouteCollection {
 
     private func authorizeCredentialChange(_ request: Request, what: String) async throws -> (Tenant, String, Principal) {
         let tenant = try await request.pathTenant()
-        let userID = request.parameters.get("user") ?? ""
-        guard let resource = try await Policy.Resource.person(userID, tenant: tenant, database: request.db) else {
-            _ = try await request.principal()
-            throw Abort(.notFound)
-        }
+        let (userID, resource) = try await request.pathPerson(in: tenant)
         let principal = try await request.authorize(.manageCredentials, resource, what: what)
         try request.requireCSRF(principal.session)
         return (tenant, userID, principal)

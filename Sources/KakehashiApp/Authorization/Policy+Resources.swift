@@ -38,6 +38,27 @@ extension Policy.Resource {
 }
 
 extension Request {
+    /// The class named by the `:class` path parameter in `tenant`, or 404 (after the sign-in
+    /// check, so nobody signed out learns which classes exist).
+    func pathClass(in tenant: Tenant) async throws -> (id: String, resource: Policy.Resource) {
+        let classID = parameters.get("class") ?? ""
+        guard let resource = try await Policy.Resource.schoolClass(classID, tenant: tenant, database: db) else {
+            _ = try await principal()
+            throw Abort(.notFound, reason: "クラスが見つかりません。/ No such class.")
+        }
+        return (classID, resource)
+    }
+
+    /// The person named by the `:user` path parameter in `tenant`, or 404 (after the sign-in check).
+    func pathPerson(in tenant: Tenant) async throws -> (id: String, resource: Policy.Resource) {
+        let userID = parameters.get("user") ?? ""
+        guard let resource = try await Policy.Resource.person(userID, tenant: tenant, database: db) else {
+            _ = try await principal()
+            throw Abort(.notFound, reason: "見つかりません。/ Not found.")
+        }
+        return (userID, resource)
+    }
+
     /// The tenant named by the `:tenant` path parameter, or 404.
     func pathTenant() async throws -> Tenant {
         let code = parameters.get("tenant") ?? ""

@@ -70,7 +70,7 @@ extension Principal {
             "SELECT \"agent_sourced_ids\" FROM \"roster_users\" WHERE \"tenant_id\" = ? AND \"sourced_id\" = ?",
             [.uuid(tenantID), .text(guardian)], columns: ["agent_sourced_ids"])
         var children = Set((own.first?[0] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
-        let pattern = "%" + guardian.replacingOccurrences(of: "!", with: "!!").replacingOccurrences(of: "%", with: "!%").replacingOccurrences(of: "_", with: "!_") + "%"
+        let pattern = BulkSQL.containsPattern(guardian)
         for row in try await sql.run(
             "SELECT \"sourced_id\", \"agent_sourced_ids\" FROM \"roster_users\" WHERE \"tenant_id\" = ? AND \"status\" = 'active' AND \"agent_sourced_ids\" LIKE ? ESCAPE '!'",
             [.uuid(tenantID), .text(pattern)], columns: ["sourced_id", "agent_sourced_ids"])

@@ -1,4 +1,5 @@
 import Foundation
+import Vapor
 
 /// The signed-in person a request acts for, with what their scope covers. Built once per request
 /// from the session and the current roster (a teacher who loses a class loses it at once).
@@ -31,6 +32,13 @@ struct Principal: Sendable {
 
     /// How the audit log names the person.
     var actor: String { session.actor }
+
+    /// Launching a tool sends a roster person's data; operators are not in any roster.
+    func requireRosterPerson() throws {
+        guard role != .operator else {
+            throw Abort(.forbidden, reason: "運用者は名簿の人ではないため、ツールを起動できません。/ Operators are not roster people and cannot launch tools.")
+        }
+    }
 
     func isSelf(tenantID: UUID, sourcedId: String) -> Bool {
         role != .operator && self.tenantID == tenantID && subject == sourcedId

@@ -81,6 +81,12 @@ struct BulkSQL: Sendable {
 
     private struct NotSQLite: Error {}
 
+    /// A `LIKE … ESCAPE '!'` pattern matching `text` anywhere, its own `%`, `_` and `!` taken
+    /// literally.
+    static func containsPattern(_ text: String) -> String {
+        "%" + text.replacingOccurrences(of: "!", with: "!!").replacingOccurrences(of: "%", with: "!%").replacingOccurrences(of: "_", with: "!_") + "%"
+    }
+
     /// `"name"`: a quoted identifier, valid on both engines.
     static func quote(_ identifier: String) -> String { "\"" + identifier + "\"" }
 }

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import LTI
 
 /// Registers tenants' identity providers and finds the roster user an ID token names.
 public struct IdentityProviders: Sendable {
@@ -97,7 +98,7 @@ public struct IdentityProviders: Sendable {
             // userIds is a list of {type:identifier}; LIKE narrows, the exact parse decides.
             let candidates = try await sql.run(
                 "SELECT \"username\", \"user_ids\" FROM \"roster_users\" WHERE \(active) AND \"user_ids\" LIKE ? ESCAPE '!'",
-                [.uuid(provider.tenantID), .text("%" + value.replacingOccurrences(of: "!", with: "!!").replacingOccurrences(of: "%", with: "!%").replacingOccurrences(of: "_", with: "!_") + "%")],
+                [.uuid(provider.tenantID), .text(BulkSQL.containsPattern(value))],
                 columns: ["username", "user_ids"])
             rows = candidates.filter { row in Self.userIds(row[1] ?? "").contains { $0.type == type && $0.identifier == value } }
         }

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import JWTKit
+import LTI
 import Vapor
 
 /// The relying-party side of OpenID Connect (Core 1.0 and Discovery 1.0): discovery, the
@@ -131,7 +132,7 @@ struct OIDCClient: Sendable {
     /// A validated ID token: its registered claims and every claim as JSON (for the mapping rule).
     struct Identity: Sendable {
         var claims: IDTokenClaims
-        var raw: [String: JSONValue]
+        var raw: [String: LTIJSON]
     }
 
     /// Checks the signature against the provider's keys and the claims against what Kakehashi
@@ -158,7 +159,7 @@ struct OIDCClient: Sendable {
         guard let tokenNonce = claims.nonce, constantTimeEquals(tokenNonce, nonce) else { throw Failure(reason: "ID token nonce does not match") }
         let parts = token.split(separator: ".")
         guard parts.count == 3, let payload = Data(base64URLEncoded: String(parts[1])),
-            let raw = try? JSONDecoder().decode([String: JSONValue].self, from: payload)
+            let raw = try? JSONDecoder().decode([String: LTIJSON].self, from: payload)
         else { throw Failure(reason: "ID token payload is not JSON") }
         return Identity(claims: claims, raw: raw)
     }
@@ -196,35 +197,6 @@ actor OIDCProviderCache {
 
 struct OIDCProviderCacheKey: StorageKey {
     typealias Value = OIDCProviderCache
-}
-
-/// Any JSON value (the claims of an ID token beyond the registered ones).
-enum JSONValue: Codable, Sendable, Equatable {
-    case string(String), number(Double), bool(Bool), array([JSONValue]), object([String: JSONValue]), null
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .null }
-        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
-        else if let value = try? container.decode(Double.self) { self = .number(value) }
-        else if let value = try? container.decode(String.self) { self = .string(value) }
-        else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
-        else { self = .object(try container.decode([String: JSONValue].self)) }
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .string(let value): try container.encode(value)
-        case .number(let value): try container.encode(value)
-        case .bool(let value): try container.encode(value)
-        case .array(let value): try container.encode(value)
-        case .object(let value): try container.encode(value)
-        case .null: try container.encodeNil()
-        }
-    }
-
-    var string: String? { if case .string(let value) = self { value } else { nil } }
 }
 
 extension Data {

@@ -1,4 +1,5 @@
 import Fluent
+import LTI
 import Plot
 import Vapor
 
@@ -16,11 +17,7 @@ struct ClassToolsController: RouteCollection {
 
     func addLink(request: Request) async throws -> Response {
         let tenant = try await request.pathTenant()
-        let classID = request.parameters.get("class") ?? ""
-        guard let resource = try await Policy.Resource.schoolClass(classID, tenant: tenant, database: request.db) else {
-            _ = try await request.principal()
-            throw Abort(.notFound, reason: "クラスが見つかりません。/ No such class.")
-        }
+        let (classID, resource) = try await request.pathClass(in: tenant)
         let principal = try await request.authorize(.placeTool, resource, what: "add a tool")
         try request.requireCSRF(principal.session)
         let form = try request.content.decode(LinkForm.self)
@@ -55,24 +52,22 @@ struct ClassToolsController: RouteCollection {
         })
     }
 
-    /// Buttons that open a tool's content picker (Deep Linking) for this class.
-    static func deepLinkButtons(tenant: Tenant, classID: String, language: PageLanguage, database: any Database) async throws -> Node<HTML.BodyContext> {
-        let tools = try await LTITool.query(on: database).filter(\.$tenantID == (try tenant.requireID())).filter(\.$status == LTITool.Status.active.rawValue)
-            .sort(\.$name).all().filter { $0.messageTypes.contains("LtiDeepLinkingRequest") }
-        guard !tools.isEmpty else { return .empty }
-        return .p(.forEach(tools) { tool in
-            .a(.class("button secondary"), .href("/t/\(tenant.code)/classes/\(classID)/tools/\(tool.clientID)/deep-link"),
-               .text(language.text("\(tool.name)で教材を選ぶ", "Choose content in \(tool.name)")))
-        })
-    }
-
-    /// The tools an administrator or teacher may add to a class of this tenant.
-    static func addForm(tenant: Tenant, classID: String, csrf: String, language: PageLanguage, database: any Database) async throws -> Node<HTML.BodyContext> {
+    /// What a teacher or administrator may do to a class's tools: add one, or open a tool's content
+    /// picker (Deep Linking). The tenant's active tools are read once for both.
+    static func placingControls(tenant: Tenant, classID: String, csrf: String, language: PageLanguage, database: any Database) async throws -> Node<HTML.BodyContext> {
         let tools = try await LTITool.query(on: database).filter(\.$tenantID == (try tenant.requireID())).filter(\.$status == LTITool.Status.active.rawValue)
             .sort(\.$name).all()
         guard !tools.isEmpty else {
             return .p(.class("quiet"), .text(language.text("この教育委員会に登録された道具はまだありません。", "No tools are registered for this board yet.")))
         }
+        let pickers = tools.filter { $0.messageTypes.contains(LTIMessageType.deepLinking.rawValue) }
+        return .group(addForm(tenant: tenant, classID: classID, csrf: csrf, tools: tools, language: language), .if(!pickers.isEmpty, .p(.forEach(pickers) { tool in
+            .a(.class("button secondary"), .href("/t/\(tenant.code)/classes/\(classID)/tools/\(tool.clientID)/deep-link"),
+               .text(language.text("\(tool.name)で教材を選ぶ", "Choose content in \(tool.name)")))
+        })))
+    }
+
+    private static func addForm(tenant: Tenant, classID: String, csrf: String, tools: [LTITool], language: PageLanguage) -> Node<HTML.BodyContext> {
         return .form(
             .action("/t/\(tenant.code)/classes/\(classID)/links"), .method(.post), .class("search"),
             .input(.type(.hidden), .name("csrf"), .value(csrf)),

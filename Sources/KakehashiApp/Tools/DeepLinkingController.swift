@@ -15,12 +15,9 @@ struct DeepLinkingController: RouteCollection {
     func start(request: Request) async throws -> Response {
         let principal = try await request.principal()
         let tenant = try await request.pathTenant()
-        let classID = request.parameters.get("class") ?? ""
-        guard let resource = try await Policy.Resource.schoolClass(classID, tenant: tenant, database: request.db) else { throw Abort(.notFound) }
+        let (classID, resource) = try await request.pathClass(in: tenant)
         try await request.authorize(.placeTool, resource, what: "deep linking", auditAllowed: false)
-        guard principal.role != .operator else {
-            throw Abort(.forbidden, reason: "運用者は名簿の人ではないため、ツールを起動できません。/ Operators are not roster people and cannot launch tools.")
-        }
+        try principal.requireRosterPerson()
         let clientID = request.parameters.get("client") ?? ""
         guard let tool = try await LTITool.query(on: request.db).filter(\.$clientID == clientID).filter(\.$tenantID == (try tenant.requireID())).first(),
             tool.status == LTITool.Status.active.rawValue, let toolID = tool.id,
@@ -42,9 +39,7 @@ struct DeepLinkingController: RouteCollection {
         let tenant = try await request.pathTenant()
         let tenantID = try tenant.requireID()
         try await request.authorize(.manageTools, .tenant(tenantID), what: "district-wide distribution")
-        guard principal.role != .operator else {
-            throw Abort(.forbidden, reason: "運用者は名簿の人ではないため、ツールを起動できません。/ Operators are not roster people and cannot launch tools.")
-        }
+        try principal.requireRosterPerson()
         let grade = (request.query[String.self, at: "grade"] ?? "").trimmingCharacters(in: .whitespaces)
         let classes = try await Self.classes(ofGrade: grade, tenantID: tenantID, database: request.db)
         guard let first = classes.first else { throw Abort(.badRequest, reason: "その学年のクラスがありません。/ No class of that grade.") }

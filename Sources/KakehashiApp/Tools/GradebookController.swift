@@ -10,11 +10,7 @@ struct GradebookController: RouteCollection {
 
     func gradebook(request: Request) async throws -> Response {
         let tenant = try await request.pathTenant()
-        let classID = request.parameters.get("class") ?? ""
-        guard let resource = try await Policy.Resource.schoolClass(classID, tenant: tenant, database: request.db) else {
-            _ = try await request.principal()
-            throw Abort(.notFound, reason: "クラスが見つかりません。/ No such class.")
-        }
+        let (classID, resource) = try await request.pathClass(in: tenant)
         try await request.authorize(.view, resource, what: "gradebook")
         let language = PageLanguage(request)
         let tenantID = try tenant.requireID()

@@ -38,8 +38,8 @@ struct LaunchClaimsBuilder {
         ).first
         let enrollmentRole = user[7] ?? nil
         let oneRosterRole = (user[8] ?? nil) ?? enrollmentRole ?? ""
-        let catalog = request.ltiCatalog
-        let link = try await launch.linkID.asyncMap { id in try await catalog.link(id, database: database) } ?? nil
+        var link: LTIResourceLink?
+        if let linkID = launch.linkID { link = try await request.ltiCatalog.link(linkID, database: database) }
 
         let privacy = tool.privacySettings
         let subject = privacy.sub == .roster ? launch.userSourcedID : ToolRegistry.pseudonymousSubject(tool: tool, tenantID: tenantID, sourcedID: launch.userSourcedID)
@@ -116,12 +116,5 @@ struct LaunchClaimsBuilder {
                 title: klass?[0] ?? nil, data: launch.hintID))
         }
         return message
-    }
-}
-
-extension Optional {
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let value = self else { return nil }
-        return try await transform(value)
     }
 }

@@ -24,9 +24,7 @@ struct LaunchController: RouteCollection {
         else { throw Abort(.notFound, reason: "見つかりません。/ Not found.") }
         // Audited once, with the tool, by loginInitiation.
         try await request.authorize(.launch, klass, what: "launch \(linkID)", auditAllowed: false)
-        guard principal.role != .operator else {
-            throw Abort(.forbidden, reason: "運用者は名簿の人ではないため、ツールを起動できません。/ Operators are not roster people and cannot launch tools.")
-        }
+        try principal.requireRosterPerson()
         guard let tool = try await request.ltiCatalog.tool(id: link.toolID, database: request.db), tool.status == LTITool.Status.active.rawValue else {
             throw Abort(.conflict, reason: "このツールはいま使えません。/ This tool is not available now.")
         }

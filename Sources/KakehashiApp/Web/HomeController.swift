@@ -27,16 +27,15 @@ struct HomeController: RouteCollection {
         } else if let tenantID = principal.tenantID {
             let sql = BulkSQL(request.db)
             let me = try await sql.run(
-                "SELECT \"family_name\", \"given_name\" FROM \"roster_users\" WHERE \"tenant_id\" = ? AND \"sourced_id\" = ?",
-                [.uuid(tenantID), .text(principal.subject)], columns: ["family_name", "given_name"])
-            if let row = me.first { greeting = language.text("こんにちは、\(row[0] ?? "") \(row[1] ?? "") さん", "Hello, \(row[0] ?? "") \(row[1] ?? "")") }
-            // The reading of the student's own name, so a first-grader recognises it.
-            if principal.role == .student, let reading = try await sql.run(
-                "SELECT \"jp_kana_family_name\", \"jp_kana_given_name\" FROM \"roster_users\" WHERE \"tenant_id\" = ? AND \"sourced_id\" = ?",
-                [.uuid(tenantID), .text(principal.subject)], columns: ["jp_kana_family_name", "jp_kana_given_name"]).first,
-                let row = me.first, language == .ja, !(reading[0] ?? "").isEmpty
-            {
-                greetingNode = Furigana.node("こんにちは、{\(row[0] ?? "")|\(Self.hiragana(reading[0] ?? ""))} {\(row[1] ?? "")|\(Self.hiragana(reading[1] ?? ""))} さん")
+                "SELECT \"family_name\", \"given_name\", \"jp_kana_family_name\", \"jp_kana_given_name\" FROM \"roster_users\" WHERE \"tenant_id\" = ? AND \"sourced_id\" = ?",
+                [.uuid(tenantID), .text(principal.subject)], columns: ["family_name", "given_name", "jp_kana_family_name", "jp_kana_given_name"])
+            if let row = me.first {
+                greeting = language.text("こんにちは、\(row[0] ?? "") \(row[1] ?? "") さん", "Hello, \(row[0] ?? "") \(row[1] ?? "")")
+                // The reading of the student's own name, so a first-grader recognises it.
+                if principal.role == .student, language == .ja, let family = row[2] ?? nil, !family.isEmpty {
+                    greetingNode = Furigana.node(
+                        "こんにちは、{\(row[0] ?? "")|\(Self.hiragana(family))} {\(row[1] ?? "")|\(Self.hiragana(row[3] ?? ""))} さん")
+                }
             }
             if principal.role == .guardian {
                 let ids = principal.children.sorted()

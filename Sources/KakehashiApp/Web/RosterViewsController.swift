@@ -17,11 +17,7 @@ struct RosterViewsController: RouteCollection {
 
     func classPage(request: Request) async throws -> Response {
         let tenant = try await request.pathTenant()
-        let classID = request.parameters.get("class") ?? ""
-        guard let resource = try await Policy.Resource.schoolClass(classID, tenant: tenant, database: request.db) else {
-            _ = try await request.principal()
-            throw Abort(.notFound, reason: "クラスが見つかりません。/ No such class.")
-        }
+        let (classID, resource) = try await request.pathClass(in: tenant)
         let principal = try await request.authorize(.view, resource, what: "class members")
         let language = PageLanguage(request)
         let tenantID = try tenant.requireID()
@@ -39,14 +35,17 @@ struct RosterViewsController: RouteCollection {
             """,
             [.uuid(tenantID), .text(classID)], columns: ["id", "family", "given", "kana_family", "kana_given", "role"])
         let links = try await ClassToolsController.links(tenantID: tenantID, classes: [classID], database: request.db)
-        let mayPlace = Policy.allows(principal, .placeTool, resource)
+        // Adding tools: only for those who may (no query otherwise).
+        let placing: Node<HTML.BodyContext> =
+            Policy.allows(principal, .placeTool, resource)
+            ? try await ClassToolsController.placingControls(tenant: tenant, classID: classID, csrf: principal.session.csrfToken, language: language, database: request.db)
+            : .empty
         let body: Node<HTML.BodyContext> = .group(
             .h1(.text(title ?? classID)),
             .section(
                 .h2(.text(language.text("道具とテスト", "Tools and tests"))),
                 links.isEmpty ? .p(.text(language.text("まだありません。", "None yet."))) : ClassToolsController.launchList(links, language: language),
-                .if(mayPlace, try await ClassToolsController.addForm(tenant: tenant, classID: classID, csrf: principal.session.csrfToken, language: language, database: request.db)),
-                .if(mayPlace, try await ClassToolsController.deepLinkButtons(tenant: tenant, classID: classID, language: language, database: request.db)),
+                placing,
                 .p(.a(.href("/t/\(tenant.code)/classes/\(classID)/gradebook"), .text(language.text("成績を見る", "Gradebook"))))
             ),
             .table(
@@ -66,11 +65,7 @@ struct RosterViewsController: RouteCollection {
 
     func personPage(request: Request) async throws -> Response {
         let tenant = try await request.pathTenant()
-        let userID = request.parameters.get("user") ?? ""
-        guard let resource = try await Policy.Resource.person(userID, tenant: tenant, database: request.db) else {
-            _ = try await request.principal()
-            throw Abort(.notFound, reason: "見つかりません。/ Not found.")
-        }
+        let (userID, resource) = try await request.pathPerson(in: tenant)
         let principal = try await request.authorize(.view, resource, what: "profile")
         let language = PageLanguage(request)
         let tenantID = try tenant.requireID()
