@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "kakehashi", targets: ["kakehashi"]),
         .library(name: "OneRoster", targets: ["OneRoster"]),
         .library(name: "LTI", targets: ["LTI"]),
+        .library(name: "XAPI", targets: ["XAPI"]),
         .library(name: "KakehashiApp", targets: ["KakehashiApp"]),
     ],
     dependencies: [
@@ -39,10 +40,17 @@ let package = Package(
             ]
         ),
         .target(
+            name: "XAPI",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
             name: "KakehashiApp",
             dependencies: [
                 "OneRoster",
                 "LTI",
+                "XAPI",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "SQLKit", package: "sql-kit"),
@@ -71,6 +79,10 @@ let package = Package(
         .testTarget(
             name: "LTITests",
             dependencies: ["LTI"]
+        ),
+        .testTarget(
+            name: "XAPITests",
+            dependencies: ["XAPI"]
         ),
         .testTarget(
             name: "KakehashiAppTests",
