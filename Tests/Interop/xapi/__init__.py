@@ -1,0 +1,1 @@
+"""xAPI LRS conformance tests for Kakehashi (see README.md)."""
