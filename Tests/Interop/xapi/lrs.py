@@ -264,11 +264,35 @@ def rsa_key():
     return _RSA_KEY
 
 
-def jws(payload, alg="RS256", header=None):
-    """A compact JWS over payload (a dict is serialized as JSON; bytes are used as they are)."""
+_CERT = None
+
+
+def certificate_der():
+    """A self-signed X.509 certificate (DER) for rsa_key(), for the JWS x5c header."""
+    global _CERT
+    if _CERT is None:
+        from datetime import timedelta
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.x509.oid import NameOID
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "kakehashi xapi conformance tests")])
+        now = datetime.now(timezone.utc)
+        cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+                .public_key(rsa_key().public_key()).serial_number(x509.random_serial_number())
+                .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=30))
+                .sign(rsa_key(), hashes.SHA256()))
+        _CERT = cert.public_bytes(serialization.Encoding.DER)
+    return _CERT
+
+
+def jws(payload, alg="RS256", header=None, x5c=False):
+    """A compact JWS over payload (a dict is serialized as JSON; bytes are used as they are);
+    x5c=True puts the signing certificate in the header, so that the LRS must verify it."""
     from cryptography.hazmat.primitives import hashes, hmac
     from cryptography.hazmat.primitives.asymmetric import padding
     head = {"alg": alg}
+    if x5c:
+        head["x5c"] = [base64.b64encode(certificate_der()).decode()]
     if header:
         head.update(header)
     body = payload if isinstance(payload, bytes) else json.dumps(payload, ensure_ascii=False).encode("utf-8")
@@ -287,10 +311,11 @@ def jws(payload, alg="RS256", header=None):
     return signing_input.decode() + "." + b64url(sig)
 
 
-def signed_statement(stmt, alg="RS256", payload=None, content_type="application/octet-stream", token=None):
+def signed_statement(stmt, alg="RS256", payload=None, content_type="application/octet-stream", token=None,
+                     x5c=False):
     """(statement with its signature attachment, the signature Part): the JWS payload is the
     statement before the attachment was added unless `payload` says otherwise."""
-    token = token if token is not None else jws(payload if payload is not None else stmt, alg)
+    token = token if token is not None else jws(payload if payload is not None else stmt, alg, x5c=x5c)
     part = Part(token.encode() if isinstance(token, str) else token, content_type=content_type)
     s = copy.deepcopy(stmt)
     s["attachments"] = [attachment_meta(part, usage=SIGNATURE_USAGE, display={"en-US": "Signature"})]

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from .lrs import (ACTIVITY_PROFILE, AGENT_PROFILE, STATE, describe, expect_status, http_date, iso_now,
+from .lrs import (ACTIVITY_PROFILE, AGENT_PROFILE, STATE, expect_status, http_date, iso_now,
                   new_document, pause, sha1_hex, uid)
 
 req = pytest.mark.requirement

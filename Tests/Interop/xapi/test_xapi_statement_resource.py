@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from .lrs import (VOIDED, activity, activity_id, agent, describe, expect_status, group, ids_of, mutate,
+from .lrs import (activity, agent, describe, expect_status, group, ids_of, mutate,
                   parse_timestamp, pause, statement, uid, verb, voiding)
 
 req = pytest.mark.requirement
