@@ -392,8 +392,9 @@ class LRS:
         assert isinstance(ids, list) and len(ids) == len(stmts), f"expected an array of {len(stmts)} ids; got {r.text}"
         return ids
 
-    def get_statements(self, **params):
-        return self.request("GET", "statements", params=_encode_params(params))
+    def get_statements(self, auth=True, version=None, headers=None, **params):
+        return self.request("GET", "statements", params=_encode_params(params), auth=auth, version=version,
+                            headers=headers)
 
     def get_statement(self, statement_id, **params):
         return self.request("GET", "statements", params=_encode_params(dict(statementId=statement_id, **params)))
