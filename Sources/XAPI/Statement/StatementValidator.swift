@@ -86,7 +86,7 @@ public struct StatementValidator: Sendable {
         guard case .object(var object) = json else { preconditionFailure("validated statements are objects") }
         let generated = facts.id == nil && statementID == nil
         let id = facts.id ?? statementID ?? assignment.makeID()
-        let stored = Timestamp(assignment.stored)
+        let stored = assignment.storedTimestamp
         let timestamp = facts.timestamp ?? stored
         let version = facts.version ?? version.defaultStatementVersion
 

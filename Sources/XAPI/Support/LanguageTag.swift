@@ -16,6 +16,7 @@ public enum LanguageTag {
     /// Whether `tag` is a well-formed RFC 5646 language tag.
     public static func isValid(_ tag: String) -> Bool {
         guard !tag.isEmpty, tag.utf8.count <= 256 else { return false }
+        if let simple = isSimple(tag) { return simple }
         let lower = tag.lowercased()
         if irregular.contains(lower) || regular.contains(lower) { return true }
         let subtags = lower.utf8.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
@@ -70,6 +71,35 @@ public enum LanguageTag {
             return isPrivateUse(subtags, from: index)
         }
         return true
+    }
+
+    /// The common shapes `ja`, `ja-JP`, `es-419`, `zh-Hant`, checked without allocating; nil
+    /// when the tag has another shape and needs the full grammar.
+    @inline(__always) static func isSimple(_ tag: String) -> Bool? {
+        var first = 0
+        var second = 0
+        var secondDigits = 0
+        var inSecond = false
+        for byte in tag.utf8 {
+            if byte == UInt8(ascii: "-") {
+                if inSecond { return nil }
+                inSecond = true
+                continue
+            }
+            if inSecond {
+                second += 1
+                if isDigit(byte) { secondDigits += 1 } else if !isLetter(byte) { return nil }
+            } else {
+                guard isLetter(byte) else { return nil }
+                first += 1
+            }
+        }
+        guard first == 2 || first == 3 else { return nil }
+        if !inSecond { return true }
+        if second == 2, secondDigits == 0 { return true }  // region
+        if second == 3, secondDigits == 3 { return true }  // UN M.49 region
+        if second == 4, secondDigits == 0 { return true }  // script
+        return nil
     }
 
     private static func isPrivateUse(_ subtags: [Substring.UTF8View.SubSequence], from start: Int) -> Bool {

@@ -89,9 +89,19 @@ public struct Timestamp: Sendable, Hashable {
         var out: [UInt8] = []
         out.reserveCapacity(32)
         func pad(_ value: Int, _ width: Int) {
-            var digits = Array(String(value).utf8)
-            while digits.count < width { digits.insert(48, at: 0) }
-            out.append(contentsOf: digits)
+            // Fixed-width decimal without intermediate strings (this runs for every statement).
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            var remaining = value
+            if remaining >= divisor * 10 {
+                out.append(contentsOf: String(value).utf8)
+                return
+            }
+            while divisor > 0 {
+                out.append(UInt8(48 + remaining / divisor))
+                remaining %= divisor
+                divisor /= 10
+            }
         }
         pad(year, 4)
         out.append(UInt8(ascii: "-"))

@@ -66,3 +66,18 @@ for _ in 0..<3 {
 let perStatement = best / Double(count) * 1e6
 print("statements: \(count), average body \(averageSize) bytes, encoded \(bytes / max(1, count)) bytes")
 print(String(format: "parse+validate+encode: %.2f µs/statement, %.0f statements/s (single thread, best of 3)", perStatement, Double(count) / best))
+
+// Where the time goes: each stage alone, best of 3.
+func stage(_ name: String, _ body: () throws -> Void) rethrows {
+    var bestStage = Double.infinity
+    for _ in 0..<3 {
+        let elapsed = try ContinuousClock().measure { try body() }
+        bestStage = min(bestStage, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+    print(String(format: "  %@: %.2f µs/statement", name, bestStage / Double(count) * 1e6))
+}
+let parsed = try bodies.map { try JSONParser.parse($0) }
+let validated = try parsed.map { try validator.validate($0, assignment: assignment) }
+try stage("parse") { for body in bodies { _ = try JSONParser.parse(body) } }
+try stage("validate + LRS properties") { for json in parsed { _ = try validator.validate(json, assignment: assignment) } }
+stage("encode") { for statement in validated { _ = statement.encoded() } }
