@@ -1,8 +1,20 @@
 import ArgumentParser
-import KakehashiApp
 import Foundation
+import KakehashiApp
+import NIOCore
+import NIOPosix
 
 @main
+enum Entrypoint {
+    static func main() async {
+        // Swift concurrency runs its jobs on NIO's event loops instead of a pool of its own: a
+        // request's awaits on the database resume on the loop without a hop to another thread
+        // (the launch storm spent a quarter of its time switching threads before).
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        await Kakehashi.main()
+    }
+}
+
 struct Kakehashi: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kakehashi",

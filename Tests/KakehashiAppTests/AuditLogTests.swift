@@ -78,6 +78,62 @@ import Testing
     }
 
     @Test(arguments: TestDatabase.available)
+    func anEntryRolledBackWithItsTransactionLeavesTheChainWhole(database: TestDatabase) async throws {
+        struct Abandon: Error {}
+        try await withApp(database) { app, _ in
+            let tenant = uniqueTenant("rollback")
+            let log = AuditLog(database: app.db)
+            try await log.append(entry(1), tenant: tenant)
+            // The writer remembers entry 2 as the head; the rollback takes it away again.
+            await #expect(throws: Abandon.self) {
+                try await app.db.writeTransaction { tx in
+                    try await AuditLog(database: tx).append(self.entry(2), tenant: tenant)
+                    throw Abandon()
+                }
+            }
+            try await log.append(entry(3), tenant: tenant)
+            let events = try await log.events(tenant: tenant)
+            #expect(events.map(\.position) == [1, 2])
+            #expect(events.map(\.subject) == ["user-1", "user-3"])
+            #expect(try await log.verify(tenant: tenant).breaks.isEmpty)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func anEntryWrittenByAnotherProcessIsFollowed(database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in
+            let tenant = uniqueTenant("other")
+            let log = AuditLog(database: app.db)
+            try await log.append(entry(1), tenant: tenant)
+            // Another process (`kakehashi` beside the server) appends entry 2 behind this one's back.
+            let first = try #require(try await log.events(tenant: tenant).first)
+            let other = AuditLog.event(entry(2), chain: tenant, position: 2, previousHash: first.hash, occurredAt: RosterDate.timestamp(Date()))
+            try await AuditLog.insert(other, sql: app.db.sql)
+            try await BulkSQL(app.db).run(
+                "UPDATE \"audit_chain_heads\" SET \"position\" = 2, \"hash\" = ? WHERE \"chain\" = ?", [.text(other.hash), .text(tenant)])
+            try await log.append(entry(3), tenant: tenant)
+            let events = try await log.events(tenant: tenant)
+            #expect(events.map(\.subject) == ["user-1", "user-2", "user-3"])
+            #expect(try await log.verify(tenant: tenant).breaks.isEmpty)
+        }
+    }
+
+    @Test func onSQLiteAnEntryThatDoesNotFollowTheHeadIsRefused() async throws {
+        try await withApp(.sqlite) { app, _ in
+            let tenant = uniqueTenant("fork")
+            let log = AuditLog(database: app.db)
+            for n in 1...2 { try await log.append(entry(n), tenant: tenant) }
+            let first = try #require(try await log.events(tenant: tenant).first)
+            // A second entry 2 (a fork of the chain after entry 1) and an entry that skips one.
+            let fork = AuditLog.event(entry(9), chain: tenant, position: 2, previousHash: first.hash, occurredAt: RosterDate.timestamp(Date()))
+            await #expect(throws: (any Error).self) { try await AuditLog.insert(fork, sql: app.db.sql) }
+            let skip = AuditLog.event(entry(9), chain: tenant, position: 4, previousHash: first.hash, occurredAt: RosterDate.timestamp(Date()))
+            await #expect(throws: (any Error).self) { try await AuditLog.insert(skip, sql: app.db.sql) }
+            #expect(try await log.events(tenant: tenant).map(\.subject) == ["user-1", "user-2"])
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
     func rosterImportsAreAudited(database: TestDatabase) async throws {
         let package = try demoPackage(schools: 1, students: 30)
         let broken = try PackageEditor(folder: package).copy()

@@ -34,3 +34,44 @@ import Testing
         }
     }
 }
+
+/// Writers of one process take turns at the gate, in order, and a gated writer may call another
+/// gated write without waiting for itself.
+@Suite struct SQLiteWriteGateTests {
+    actor Occupancy {
+        var now = 0
+        var most = 0
+        var order: [Int] = []
+        func enter(_ n: Int) { now += 1; most = max(most, now); order.append(n) }
+        func leave() { now -= 1 }
+    }
+
+    @Test func oneWriterAtATime() async throws {
+        let occupancy = Occupancy()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for n in 0..<20 {
+                group.addTask {
+                    try await SQLiteWriteGate.run {
+                        await occupancy.enter(n)
+                        try await Task.sleep(for: .milliseconds(2))
+                        await occupancy.leave()
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(await occupancy.most == 1)
+        #expect(await occupancy.order.count == 20)
+    }
+
+    @Test func aGatedWriterMayNestAnother() async throws {
+        let value = try await SQLiteWriteGate.run { try await SQLiteWriteGate.run { 42 } }
+        #expect(value == 42)
+    }
+
+    @Test func aFailingWriterPassesTheGateOn() async throws {
+        struct Failure: Error {}
+        await #expect(throws: Failure.self) { try await SQLiteWriteGate.run { throw Failure() } }
+        #expect(try await SQLiteWriteGate.run { "next" } == "next")
+    }
+}

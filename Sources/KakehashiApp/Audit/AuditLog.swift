@@ -1,5 +1,6 @@
 import Crypto
 import Fluent
+import SQLKit
 import Foundation
 
 /// Appends to and checks the audit log (append-only, hash-chained per tenant).
@@ -35,16 +36,25 @@ public struct AuditLog: Sendable {
         self.database = database
     }
 
-    /// Appends `entry` to the chain of `tenant` (nil: the system chain), in its own transaction
-    /// unless the database already is one. The chain's head row is claimed first (an UPDATE,
-    /// which PostgreSQL locks until commit), so concurrent writers queue instead of forking it.
+    /// Appends `entry` to the chain of `tenant` (nil: the system chain).
+    ///
+    /// On SQLite in one statement: the INSERT names the position and previous hash this process
+    /// last wrote, and triggers (migration 012) check that it follows the stored head and move
+    /// the head. A wrong guess (another process wrote, or a transaction holding our last entry
+    /// rolled back) fails that check; then the head is read and the entry built again.
+    /// On PostgreSQL in a transaction that claims the head row first (an UPDATE, which locks the
+    /// row until commit), so writers on several instances queue instead of forking the chain.
     public func append(_ entry: Entry, tenant: String?) async throws {
         let chain = tenant ?? Self.systemChain
+        let database = database
+        let occurredAt = RosterDate.timestamp(Date())
+        if SQLDialectKind(database.sql) == .sqlite {
+            try await database.gatedWrite { try await Self.appendOnSQLite(entry, chain: chain, occurredAt: occurredAt, sql: database.sql) }
+            return
+        }
         try await database.transaction { tx in
             let sql = tx.sql
             var ids = UUIDVersion7Generator()
-            // Claim the next position (the UPDATE locks the head row until commit on PostgreSQL,
-            // and takes SQLite's write lock): one statement once the chain exists.
             var claimed = try await sql.raw(
                 "UPDATE \"audit_chain_heads\" SET \"position\" = \"position\" + 1 WHERE \"chain\" = \(bind: chain) RETURNING \"position\", \"hash\""
             ).first()
@@ -57,21 +67,79 @@ public struct AuditLog: Sendable {
                 ).first()
             }
             guard let head = claimed else { throw AuditChainMissing(chain: chain) }
-            let event = AuditEvent()
-            event.id = ids.next()
-            event.chain = chain
-            event.position = try head.decode(column: "position", as: Int.self)
-            event.occurredAt = RosterDate.timestamp(Date())
-            event.actor = entry.actor
-            event.action = entry.action
-            event.subject = entry.subject
-            event.details = Self.canonicalJSON(entry.details)
-            event.source = entry.source
-            event.previousHash = try head.decode(column: "hash", as: String.self)
-            event.hash = Self.hash(of: event)
-            try await event.create(on: tx)
+            let event = Self.event(
+                entry, chain: chain, position: try head.decode(column: "position", as: Int.self),
+                previousHash: try head.decode(column: "hash", as: String.self), occurredAt: occurredAt)
+            try await Self.insert(event, sql: sql)
             try await sql.raw("UPDATE \"audit_chain_heads\" SET \"hash\" = \(bind: event.hash) WHERE \"chain\" = \(bind: chain)").run()
         }
+    }
+
+    /// The head of each chain as this process last wrote it: a guess the SQLite triggers check.
+    private static let lastWritten = LockedBox<[String: ChainHead]>([:])
+
+    private struct ChainHead: Sendable {
+        var position: Int
+        var hash: String
+    }
+
+    private static func appendOnSQLite(_ entry: Entry, chain: String, occurredAt: String, sql: any SQLDatabase) async throws {
+        var head = lastWritten.current[chain]
+        for _ in 0..<3 {
+            let known: ChainHead
+            if let head { known = head } else { known = try await readHead(chain, sql: sql) }
+            let event = event(entry, chain: chain, position: known.position + 1, previousHash: known.hash, occurredAt: occurredAt)
+            do {
+                try await insert(event, sql: sql)
+                lastWritten.mutate { $0[chain] = ChainHead(position: event.position, hash: event.hash) }
+                return
+            } catch where String(describing: error).contains(headMoved) {
+                head = nil
+            }
+        }
+        throw AuditChainMissing(chain: chain)
+    }
+
+    /// The message of the trigger that refuses an entry not following the head (migration 012).
+    private static let headMoved = "audit chain head moved"
+
+    /// The stored head of `chain`, created at the genesis link when the chain is new.
+    private static func readHead(_ chain: String, sql: any SQLDatabase) async throws -> ChainHead {
+        var ids = UUIDVersion7Generator()
+        try await sql.raw(
+            "INSERT INTO \"audit_chain_heads\" (\"id\", \"chain\", \"position\", \"hash\") VALUES (\(bind: ids.next()), \(bind: chain), 0, \(bind: genesis)) ON CONFLICT (\"chain\") DO NOTHING"
+        ).run()
+        guard let row = try await sql.raw("SELECT \"position\", \"hash\" FROM \"audit_chain_heads\" WHERE \"chain\" = \(bind: chain)").first() else {
+            throw AuditChainMissing(chain: chain)
+        }
+        return ChainHead(position: try row.decode(column: "position", as: Int.self), hash: try row.decode(column: "hash", as: String.self))
+    }
+
+    static func event(_ entry: Entry, chain: String, position: Int, previousHash: String, occurredAt: String) -> AuditEvent {
+        var ids = UUIDVersion7Generator()
+        let event = AuditEvent()
+        event.id = ids.next()
+        event.chain = chain
+        event.position = position
+        event.occurredAt = occurredAt
+        event.actor = entry.actor
+        event.action = entry.action
+        event.subject = entry.subject
+        event.details = canonicalJSON(entry.details)
+        event.source = entry.source
+        event.previousHash = previousHash
+        event.hash = hash(of: event)
+        return event
+    }
+
+    static func insert(_ event: AuditEvent, sql: any SQLDatabase) async throws {
+        try await sql.raw(
+            """
+            INSERT INTO "audit_events" ("id", "chain", "position", "occurred_at", "actor", "action", "subject", "details", "source", "previous_hash", "hash")
+            VALUES (\(bind: event.id), \(bind: event.chain), \(bind: event.position), \(bind: event.occurredAt), \(bind: event.actor), \(bind: event.action),
+                    \(bind: event.subject), \(bind: event.details), \(bind: event.source), \(bind: event.previousHash), \(bind: event.hash))
+            """
+        ).run()
     }
 
     struct AuditChainMissing: Error {

@@ -18,5 +18,6 @@ extension Application {
         CreateLTIServices(),
         AddDistributionGrade(),
         CreateLaunchExpiryIndex(),
+        CreateAuditChainTriggers(),
     ]
 }

@@ -49,24 +49,37 @@ struct LTIPlatformController: RouteCollection {
         guard tool.status == LTITool.Status.active.rawValue else { return try await fail(.init(.unauthorizedClient, "the tool is not active")) }
         if let failure = authentication.check() { return try await fail(failure) }
 
-        // The message hint: ours (signature), fresh (exp), and not used before.
+        // The message hint: ours (signature), fresh (exp), for this client, and not used before.
         let keys = try await request.platformKeys()
         let hint: MessageHint
+        let context: LaunchContext
         do {
             hint = try await keys.hintKeys.verify(authentication.ltiMessageHint ?? "", as: MessageHint.self)
+            context = try LaunchContext.open(hint.ctx, with: keys.launchContextKey)
         } catch {
             throw Abort(.badRequest, reason: "lti_message_hint が正しくないか、期限切れです。/ The lti_message_hint is invalid or expired.")
         }
-        guard let launch = try await LTILaunch.query(on: request.db).filter(\.$hintID == hint.jti).first(), launch.toolID == tool.id else {
-            return try await fail(.init(.invalidRequest, "the lti_message_hint does not belong to this client"))
-        }
-        guard try await request.db.claimOnce(LTILaunch.schema, id: try launch.requireID(), column: "used_at") else { return try await fail(.init(.launchNoLongerValid, "this launch was already used")) }
+        guard context.toolID == tool.id else { return try await fail(.init(.invalidRequest, "the lti_message_hint does not belong to this client")) }
 
         // The person signed in here must be the one the launch was made for.
-        guard let session = try await request.userSession(), session.mfaState == .satisfied, session.tenantID == launch.tenantID,
-            session.userSourcedID == launch.userSourcedID,
-            authentication.loginHint == ToolRegistry.pseudonymousSubject(tool: tool, tenantID: launch.tenantID, sourcedID: launch.userSourcedID)
+        guard let session = try await request.userSession(), session.mfaState == .satisfied, session.tenantID == context.tenantID,
+            session.userSourcedID == context.userSourcedID,
+            authentication.loginHint == ToolRegistry.pseudonymousSubject(tool: tool, tenantID: context.tenantID, sourcedID: context.userSourcedID)
         else { return try await fail(.init(.loginRequired, "the signed-in user is not the one of login_hint")) }
+
+        // Used once: the launch is recorded as it is used, and audited as the person's data leaves
+        // for the tool (both before the id_token is sent; a crash in between sends nothing).
+        let launch = context.launch(hint: hint)
+        let database = request.db
+        let entry = AuditLog.Entry(
+            actor: session.actor, action: "lti.launch", subject: "tool:\(tool.clientID)",
+            details: ["type": launch.messageType, "link": launch.linkID ?? "", "class": launch.classSourcedID], source: request.sourceAddress)
+        let used = try await database.gatedWrite { () async throws -> Bool in
+            guard try await launch.recordUse(on: database) else { return false }
+            try await AuditLog(database: database).append(entry, tenant: session.tenantCode)
+            return true
+        }
+        guard used else { return try await fail(.init(.launchNoLongerValid, "this launch was already used")) }
 
         let message = try await LaunchClaimsBuilder(request: request, tool: tool, launch: launch, nonce: authentication.nonce ?? "").message()
         let idToken = try await LTIMessageSigner(keys: keys.keys, kid: keys.signingKid).sign(try message.claims())

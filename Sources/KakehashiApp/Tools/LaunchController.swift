@@ -11,9 +11,6 @@ struct LaunchController: RouteCollection {
         routes.get("launch", ":link", use: launch)
     }
 
-    /// When this process last pruned old launches.
-    static let pruning = LockedBox(Date.distantPast)
-
     func launch(request: Request) async throws -> Response {
         let principal = try await request.principal()
         let linkID = request.parameters.get("link") ?? ""
@@ -34,44 +31,19 @@ struct LaunchController: RouteCollection {
         return request.redirect(to: url, redirectType: .normal)
     }
 
-    /// Records the launch and builds the URL of the tool's login initiation.
+    /// The URL of the tool's login initiation, with a message hint that carries the launch
+    /// (sealed). Nothing is written yet: the second leg records the launch as it is used, and
+    /// audits it as the id_token leaves with the person's data.
     static func loginInitiation(
         _ request: Request, principal: Principal, tool: LTITool, tenantID: UUID, deploymentID: String, messageType: LTIMessageType, linkID: String?,
         classSourcedID: String, targetLinkURI: String, distributionGrade: String? = nil
     ) async throws -> String {
-        let now = Date()
-        let launch = LTILaunch()
-        launch.hintID = UUID().uuidString.lowercased()
-        launch.tenantID = tenantID
-        launch.userSourcedID = principal.subject
-        launch.toolID = try tool.requireID()
-        launch.deploymentID = deploymentID
-        launch.messageType = messageType.rawValue
-        launch.linkID = linkID
-        launch.classSourcedID = classSourcedID
-        launch.distributionGrade = distributionGrade
-        launch.createdAt = now
-        launch.expiresAt = now.addingTimeInterval(MessageHint.lifetime)
-        // Old launches are pruned at most once a minute per process, not on every launch.
-        if Self.pruning.mutate({ last in
-            guard now.timeIntervalSince(last) > 60 else { return false }
-            last = now
-            return true
-        }) {
-            try await LTILaunch.query(on: request.db).filter(\.$expiresAt < now.addingTimeInterval(-3600)).delete()
-        }
+        let context = LaunchContext(
+            tenantID: tenantID, userSourcedID: principal.subject, toolID: try tool.requireID(), deploymentID: deploymentID, messageType: messageType.rawValue,
+            linkID: linkID, classSourcedID: classSourcedID, distributionGrade: distributionGrade)
         let keys = try await request.platformKeys()
-        let hint = try await keys.hintKeys.sign(MessageHint(launchID: launch.hintID, now: now), kid: "hint")
-        // The launch and its audit entry in one transaction (it writes first, so it takes SQLite's
-        // write lock at once).
-        let entry = AuditLog.Entry(
-            actor: principal.actor, action: "lti.launch", subject: "tool:\(tool.clientID)",
-            details: ["type": messageType.rawValue, "link": linkID ?? "", "class": classSourcedID], source: request.sourceAddress)
-        let tenantCode = principal.tenantCode
-        try await request.db.transaction { tx in
-            try await launch.create(on: tx)
-            try await AuditLog(database: tx).append(entry, tenant: tenantCode)
-        }
+        let hint = try await keys.hintKeys.sign(
+            MessageHint(launchID: UUID().uuidString.lowercased(), context: try context.sealed(with: keys.launchContextKey)), kid: "hint")
         var components = URLComponents(string: tool.initiateLoginURI) ?? URLComponents()
         components.queryItems = (components.queryItems ?? []) + [
             .init(name: "iss", value: request.application.settings.baseURL),

@@ -92,7 +92,8 @@ struct PlatformKeys: Sendable {
         let hints = JWTKeyCollection()
         await hints.add(hmac: HMACKey(key: box.derivedKey("lti-message-hint")), digestAlgorithm: .sha256, kid: "hint")
         return PlatformKeyring.Snapshot(
-            keys: collection, signingKid: currentKid, jwks: "{\"keys\":[" + published.joined(separator: ",") + "]}", hintKeys: hints, loadedAt: Date())
+            keys: collection, signingKid: currentKid, jwks: "{\"keys\":[" + published.joined(separator: ",") + "]}", hintKeys: hints,
+            launchContextKey: box.derivedKey("lti-launch-context"), loadedAt: Date())
     }
 }
 
@@ -106,6 +107,8 @@ actor PlatformKeyring {
         var jwks: String
         /// Signs and verifies `lti_message_hint`s.
         var hintKeys: JWTKeyCollection
+        /// Seals the launch a message hint carries (``LaunchContext``).
+        var launchContextKey: SymmetricKey
         var loadedAt: Date
     }
 
