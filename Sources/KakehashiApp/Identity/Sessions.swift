@@ -47,7 +47,8 @@ struct Sessions: Sendable {
         session.expiresAt = now.addingTimeInterval(Self.lifetime)
         session.lastSeenAt = now
         session.source = source
-        try await session.create(on: database)
+        let database = database
+        try await database.gatedWrite { try await session.create(on: database) }
         return (token, session)
     }
 
@@ -58,7 +59,8 @@ struct Sessions: Sendable {
         session.tokenHash = Self.hash(token)
         session.mfa = UserSession.MFAState.satisfied.rawValue
         session.csrfToken = Self.randomToken()
-        try await session.update(on: database)
+        let database = database
+        try await database.gatedWrite { try await session.update(on: database) }
         return token
     }
 
@@ -71,12 +73,14 @@ struct Sessions: Sendable {
         guard let session = try await UserSession.query(on: database).filter(\.$tokenHash == Self.hash(token)).first() else { return nil }
         let live = session.sessionKind == .user ? true : try await isLive(session)
         guard session.expiresAt > now, now.timeIntervalSince(session.lastSeenAt) < Self.idleTimeout, live else {
-            try await session.delete(on: database)
+            let database = database
+            try await database.gatedWrite { try await session.delete(on: database) }
             return nil
         }
         if now.timeIntervalSince(session.lastSeenAt) > 60 {
             session.lastSeenAt = now
-            try await session.update(on: database)
+            let database = database
+            try await database.gatedWrite { try await session.update(on: database) }
         }
         return session
     }
@@ -93,7 +97,8 @@ struct Sessions: Sendable {
     }
 
     func end(_ session: UserSession) async throws {
-        try await session.delete(on: database)
+        let database = database
+        try await database.gatedWrite { try await session.delete(on: database) }
     }
 
     /// Ends every session of the session's user ("sign out everywhere").

@@ -26,13 +26,18 @@ struct RateLimiter: Sendable {
         let nowSeconds = Int64(now.timeIntervalSince1970)
         let windowStart = nowSeconds - Int64(rule.window)
         var ids = UUIDVersion7Generator()
-        try await sql.raw("""
-            INSERT INTO "rate_limits" ("id", "key", "window_start", "count") VALUES (\(bind: ids.next()), \(bind: key), \(bind: nowSeconds), 1)
-            ON CONFLICT ("key") DO UPDATE SET
-              "count" = CASE WHEN "rate_limits"."window_start" <= \(bind: windowStart) THEN 1 ELSE "rate_limits"."count" + 1 END,
-              "window_start" = CASE WHEN "rate_limits"."window_start" <= \(bind: windowStart) THEN \(bind: nowSeconds) ELSE "rate_limits"."window_start" END
-            """).run()
-        guard let row = try await sql.raw("SELECT \"count\" FROM \"rate_limits\" WHERE \"key\" = \(bind: key)").first() else { return true }
+        let id = ids.next()
+        // One statement counts and answers; queued behind this process's other SQLite writers.
+        let row = try await database.gatedWrite {
+            try await sql.raw("""
+                INSERT INTO "rate_limits" ("id", "key", "window_start", "count") VALUES (\(bind: id), \(bind: key), \(bind: nowSeconds), 1)
+                ON CONFLICT ("key") DO UPDATE SET
+                  "count" = CASE WHEN "rate_limits"."window_start" <= \(bind: windowStart) THEN 1 ELSE "rate_limits"."count" + 1 END,
+                  "window_start" = CASE WHEN "rate_limits"."window_start" <= \(bind: windowStart) THEN \(bind: nowSeconds) ELSE "rate_limits"."window_start" END
+                RETURNING "count"
+                """).first()
+        }
+        guard let row else { return true }
         return try row.decode(column: "count", as: Int.self) <= rule.limit
     }
 }
