@@ -5,7 +5,7 @@ import KakehashiApp
 struct ToolsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tools", abstract: "LTI 1.3 tools: register, list, approve, place in a class.",
-        subcommands: [Register.self, List.self, Approve.self, Place.self, RegistrationURL.self])
+        subcommands: [Register.self, List.self, Approve.self, Place.self, Deploy.self, RegistrationURL.self])
 
     struct Register: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -67,6 +67,23 @@ struct ToolsCommand: AsyncParsableCommand {
         func run() async throws {
             Commands.bootstrapLogging(level: "warning")
             print(try await Commands.placeTool(clientID: clientID, tenant: tenant, classSourcedID: classID, title: title, actor: commandActor, settings: database.settings()))
+        }
+    }
+}
+
+extension ToolsCommand {
+    struct Deploy: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show a tool in the launchers of these schools (a deployment each); schools not named are withdrawn.")
+        @Option(help: "Tenant code.") var tenant: String
+        @Option(name: .customLong("client-id"), help: "The tool's client_id.") var clientID: String
+        @Option(name: .customLong("school"), help: "A school's sourcedId (repeat for several; none: withdraw from all).") var schools: [String] = []
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            Commands.bootstrapLogging(level: "warning")
+            let deployed = try await Commands.deployTool(clientID: clientID, tenant: tenant, schools: Set(schools), actor: commandActor, settings: database.settings())
+            print(deployed.isEmpty ? "in no school's launcher" : "in the launcher of: " + deployed.joined(separator: ", "))
         }
     }
 }

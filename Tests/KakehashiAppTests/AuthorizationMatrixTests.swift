@@ -170,6 +170,9 @@ import VaporTesting
                 row("/t/\(A)/admin/tools", post: true, student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 400, op: 400),
                 row("/t/\(A)/admin/tools/\(toolA.client_id)", post: true, student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 303, op: 303),
                 row("/t/\(B)/admin/tools/\(toolB.client_id)", post: true, student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 403, op: 303),
+                // Which schools' launchers show a tool (no school ticked: withdrawn everywhere).
+                row("/t/\(A)/admin/tools/\(toolA.client_id)/schools", post: true, student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 303, op: 303),
+                row("/t/\(B)/admin/tools/\(toolB.client_id)/schools", post: true, student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 403, op: 303),
                 // Credential resets (targets are not any actor, so no actor is signed out midway).
                 row("/t/\(A)/users/\(a.classmate)/mfa-reset", post: true, student: 403, teacher: 403, schoolAdmin: 200, boardAdmin: 200),
                 row("/t/\(A)/users/\(a.otherSchoolStudent)/mfa-reset", post: true, student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 200),

@@ -15,7 +15,8 @@ enum Policy {
         case manageRoster
         /// Read and export the audit log.
         case readAudit
-        /// Open a tool placed in a class (an LTI launch sends the person's data to the tool).
+        /// Open a tool placed in a class, or deployed to a school (an LTI launch sends the person's
+        /// data to the tool).
         case launch
         /// Add tools and content to a class (teachers of the class, its school's and tenant's administrators).
         case placeTool
@@ -30,12 +31,14 @@ enum Policy {
         case person(tenantID: UUID, sourcedId: String, schools: Set<String>, classes: Set<String>)
         /// A class of a school.
         case schoolClass(tenantID: UUID, sourcedId: String, school: String)
+        /// A school (its launcher: the tools the board deployed to it).
+        case school(tenantID: UUID, sourcedId: String)
         /// A whole tenant.
         case tenant(UUID)
 
         var tenantID: UUID {
             switch self {
-            case .person(let id, _, _, _), .schoolClass(let id, _, _), .tenant(let id): id
+            case .person(let id, _, _, _), .schoolClass(let id, _, _), .school(let id, _), .tenant(let id): id
             }
         }
     }
@@ -53,7 +56,8 @@ enum Policy {
             switch (action, resource) {
             case (.view, .person(_, _, let schools, _)), (.manageCredentials, .person(_, _, let schools, _)):
                 return !schools.isDisjoint(with: principal.schools)
-            case (.view, .schoolClass(_, _, let school)), (.launch, .schoolClass(_, _, let school)), (.placeTool, .schoolClass(_, _, let school)):
+            case (.view, .schoolClass(_, _, let school)), (.launch, .schoolClass(_, _, let school)), (.placeTool, .schoolClass(_, _, let school)),
+                (.launch, .school(_, let school)):
                 return principal.schools.contains(school)
             case (.searchUsers, .tenant):
                 return true
@@ -66,13 +70,16 @@ enum Policy {
                 return id == principal.subject || !classes.isDisjoint(with: principal.classes)
             case (.view, .schoolClass(_, let id, _)), (.launch, .schoolClass(_, let id, _)), (.placeTool, .schoolClass(_, let id, _)):
                 return principal.classes.contains(id)
+            case (.launch, .school(_, let school)):
+                return principal.schools.contains(school)
             default:
                 return false
             }
         case .student:
             if case (.view, .person(_, let id, _, _)) = (action, resource) { return id == principal.subject }
-            // A student opens the tools of the classes they attend.
+            // A student opens the tools of the classes they attend and of their school.
             if case (.launch, .schoolClass(_, let id, _)) = (action, resource) { return principal.classes.contains(id) }
+            if case (.launch, .school(_, let school)) = (action, resource) { return principal.schools.contains(school) }
             return false
         case .guardian:
             if case (.view, .person(_, let id, _, _)) = (action, resource) { return id == principal.subject || principal.children.contains(id) }

@@ -40,6 +40,7 @@ extension Request {
         switch resource {
         case .person(_, let id, _, _): subject = "user:\(tenantCode)/\(id)"
         case .schoolClass(_, let id, _): subject = "class:\(tenantCode)/\(id)"
+        case .school(_, let id): subject = "school:\(tenantCode)/\(id)"
         case .tenant: subject = "tenant:\(tenantCode)"
         }
         guard Policy.allows(principal, action, resource) else {

@@ -222,6 +222,14 @@ extension Commands {
         }
     }
 
+    /// Shows a tool in the launchers of exactly these schools (a deployment each; the others are
+    /// withdrawn); returns the schools it is deployed to.
+    public static func deployTool(clientID: String, tenant: String, schools: Set<String>, actor: String, settings: Settings) async throws -> [String] {
+        try await Application.withKakehashi(settings: settings) { app in
+            try await ToolRegistry(database: app.db).deploy(clientID: clientID, tenantCode: tenant, schools: schools, actor: actor)
+        }
+    }
+
     /// Rotates the platform's signing key; returns the kid that now signs.
     public static func rotateKeys(actor: String, settings: Settings) async throws -> String {
         try await Application.withKakehashi(settings: settings) { app in

@@ -42,6 +42,21 @@ struct ClassToolsController: RouteCollection {
         return links.filter { active.contains($0.toolID) }.map { ($0, names[$0.toolID] ?? "") }
     }
 
+    /// The tools the board deployed to these schools (the school launcher): their links without a
+    /// class, of active tools.
+    static func schoolLinks(tenantID: UUID, schools: [String], database: any Database) async throws -> [(link: LTIResourceLink, tool: String)] {
+        guard !schools.isEmpty else { return [] }
+        let deployments = try await LTIDeployment.query(on: database).filter(\.$tenantID == tenantID).filter(\.$schoolSourcedID ~~ schools).all()
+        guard !deployments.isEmpty else { return [] }
+        let links = try await LTIResourceLink.query(on: database).filter(\.$tenantID == tenantID).filter(\.$deploymentID ~~ deployments.map(\.deploymentID))
+            .filter(\.$classSourcedID == "").filter(\.$status == "active").sort(\.$title).all()
+        let tools = try await LTITool.query(on: database).filter(\.$id ~~ Set(links.map(\.toolID))).filter(\.$status == LTITool.Status.active.rawValue).all()
+        let names = Dictionary(tools.compactMap { tool in tool.id.map { ($0, tool.name) } }, uniquingKeysWith: { a, _ in a })
+        // One button per tool, even for a person of several schools that all have it.
+        var seen: Set<UUID> = []
+        return links.filter { names[$0.toolID] != nil && seen.insert($0.toolID).inserted }.map { ($0, names[$0.toolID] ?? "") }
+    }
+
     /// Launch buttons: each opens the tool in a new window.
     static func launchList(_ links: [(link: LTIResourceLink, tool: String)], language: PageLanguage) -> Node<HTML.BodyContext> {
         .ul(.class("cards tools"), .forEach(links) { entry in

@@ -21,7 +21,7 @@ struct DeepLinkingController: RouteCollection {
         let clientID = request.parameters.get("client") ?? ""
         guard let tool = try await LTITool.query(on: request.db).filter(\.$clientID == clientID).filter(\.$tenantID == (try tenant.requireID())).first(),
             tool.status == LTITool.Status.active.rawValue, let toolID = tool.id,
-            let deployment = try await LTIDeployment.query(on: request.db).filter(\.$toolID == toolID).filter(\.$tenantID == (try tenant.requireID())).first()
+            let deployment = try await LTIDeployment.query(on: request.db).filter(\.$toolID == toolID).filter(\.$tenantID == (try tenant.requireID())).filter(\.$schoolSourcedID == nil).first()
         else { throw Abort(.notFound, reason: "この道具は使えません。/ No such active tool.") }
         guard tool.messageTypes.contains(LTIMessageType.deepLinking.rawValue) else {
             throw Abort(.badRequest, reason: "この道具は教材選び(Deep Linking)に対応していません。/ This tool does not offer Deep Linking.")
@@ -46,7 +46,7 @@ struct DeepLinkingController: RouteCollection {
         let clientID = request.parameters.get("client") ?? ""
         guard let tool = try await LTITool.query(on: request.db).filter(\.$clientID == clientID).filter(\.$tenantID == tenantID).first(),
             tool.status == LTITool.Status.active.rawValue, tool.messageTypes.contains(LTIMessageType.deepLinking.rawValue), let toolID = tool.id,
-            let deployment = try await LTIDeployment.query(on: request.db).filter(\.$toolID == toolID).filter(\.$tenantID == tenantID).first()
+            let deployment = try await LTIDeployment.query(on: request.db).filter(\.$toolID == toolID).filter(\.$tenantID == tenantID).filter(\.$schoolSourcedID == nil).first()
         else { throw Abort(.badRequest, reason: "この道具は教材選び(Deep Linking)に対応していません。/ This tool does not offer Deep Linking.") }
         let url = try await LaunchController.loginInitiation(
             request, principal: principal, tool: tool, tenantID: tenantID, deploymentID: deployment.deploymentID, messageType: .deepLinking,

@@ -50,21 +50,25 @@ struct LaunchClaimsBuilder {
             targetLinkURI: link?.url ?? tool.targetLinkURI,
             roles: LTIRole.roles(oneRosterRole: oneRosterRole, enrollmentRole: enrollmentRole), locale: language == .ja ? "ja-JP" : "en")
         if let link { message.resourceLink = .init(id: link.linkID, title: link.title, description: link.text.isEmpty ? nil : link.text) }
-        message.context = .init(id: launch.classSourcedID, label: (klass?[1] ?? nil).flatMap { $0.isEmpty ? nil : $0 }, title: klass?[0] ?? nil)
+        // A tool opened from the school's launcher has no class: no context, no class services.
+        let inClass = !launch.classSourcedID.isEmpty
+        if inClass {
+            message.context = .init(id: launch.classSourcedID, label: (klass?[1] ?? nil).flatMap { $0.isEmpty ? nil : $0 }, title: klass?[0] ?? nil)
+            message.courseSectionSourcedID = launch.classSourcedID
+        }
         message.toolPlatform = .init(guid: tenantID.uuidString.lowercased(), name: "Kakehashi — \(tenant.name)", version: Self.productVersion, productFamilyCode: "kakehashi")
         message.returnURL = request.application.settings.baseURL + "/home"
-        message.courseSectionSourcedID = launch.classSourcedID
         if privacy.sourcedId { message.personSourcedID = launch.userSourcedID }
         let family = user[1] ?? "", given = user[2] ?? ""
         if privacy.name { message.person = .init(name: "\(family) \(given)", givenName: given, familyName: family) }
         if privacy.email { message.person.email = user[5] ?? nil }
 
         // Custom parameters: the tool's, then the link's; variables only as the privacy settings allow.
-        var values: [String: String] = [
-            SubstitutionVariables.Name.contextID: launch.classSourcedID,
-            SubstitutionVariables.Name.courseSectionSourcedID: launch.classSourcedID,
-            SubstitutionVariables.Name.userID: subject,
-        ]
+        var values: [String: String] = [SubstitutionVariables.Name.userID: subject]
+        if inClass {
+            values[SubstitutionVariables.Name.contextID] = launch.classSourcedID
+            values[SubstitutionVariables.Name.courseSectionSourcedID] = launch.classSourcedID
+        }
         if let title = klass?[0] ?? nil { values[SubstitutionVariables.Name.contextTitle] = title }
         if let label = klass?[1] ?? nil, !label.isEmpty { values[SubstitutionVariables.Name.contextLabel] = label }
         if let link {
@@ -94,7 +98,7 @@ struct LaunchClaimsBuilder {
         // Services the board granted the tool, for this class.
         let base = request.application.settings.baseURL
         let contextURL = "\(base)/lti/deployments/\(launch.deploymentID)/contexts/\(launch.classSourcedID)"
-        let agsScopes = tool.scopeList.filter { AGSScope.all.contains($0) }
+        let agsScopes = inClass ? tool.scopeList.filter { AGSScope.all.contains($0) } : []
         if !agsScopes.isEmpty {
             var lineItem: String?
             if let link {
@@ -104,7 +108,7 @@ struct LaunchClaimsBuilder {
             }
             message.serviceClaims[LTIClaimName.agsEndpoint] = try LTIJSON.from(AGSEndpointClaim(scope: agsScopes, lineitems: contextURL + "/lineitems", lineitem: lineItem))
         }
-        if tool.scopeList.contains(NRPSScope.contextMembershipReadOnly) {
+        if inClass, tool.scopeList.contains(NRPSScope.contextMembershipReadOnly) {
             message.serviceClaims[LTIClaimName.namesRoleService] = try LTIJSON.from(NRPSClaim(contextMembershipsURL: contextURL + "/memberships"))
         }
         if message.messageType == .deepLinking {

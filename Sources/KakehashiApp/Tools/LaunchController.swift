@@ -14,13 +14,25 @@ struct LaunchController: RouteCollection {
     func launch(request: Request) async throws -> Response {
         let principal = try await request.principal()
         let linkID = request.parameters.get("link") ?? ""
-        guard let link = try await request.ltiCatalog.link(linkID, database: request.db),
+        guard let link = try await request.ltiCatalog.link(linkID, database: request.db), link.status == "active",
             let tenant = principal.tenantID == link.tenantID
-                ? Tenant(id: link.tenantID, code: principal.tenantCode, name: "") : try await request.ltiCatalog.tenant(link.tenantID, database: request.db),
-            let klass = try await Policy.Resource.schoolClass(link.classSourcedID, tenant: tenant, database: request.db)
+                ? Tenant(id: link.tenantID, code: principal.tenantCode, name: "") : try await request.ltiCatalog.tenant(link.tenantID, database: request.db)
         else { throw Abort(.notFound, reason: "見つかりません。/ Not found.") }
-        // Audited once, with the tool, by loginInitiation.
-        try await request.authorize(.launch, klass, what: "launch \(linkID)", auditAllowed: false)
+        // A link in a class, or a tool in its school's launcher (a link without a class, under
+        // the school's deployment). Audited once, with the tool, as the id_token leaves.
+        let resource: Policy.Resource
+        if link.classSourcedID.isEmpty {
+            guard let deployment = try await LTIDeployment.query(on: request.db).filter(\.$deploymentID == link.deploymentID).first(),
+                let school = deployment.schoolSourcedID
+            else { throw Abort(.notFound, reason: "見つかりません。/ Not found.") }
+            resource = .school(tenantID: link.tenantID, sourcedId: school)
+        } else {
+            guard let klass = try await Policy.Resource.schoolClass(link.classSourcedID, tenant: tenant, database: request.db) else {
+                throw Abort(.notFound, reason: "見つかりません。/ Not found.")
+            }
+            resource = klass
+        }
+        try await request.authorize(.launch, resource, what: "launch \(linkID)", auditAllowed: false)
         try principal.requireRosterPerson()
         guard let tool = try await request.ltiCatalog.tool(id: link.toolID, database: request.db), tool.status == LTITool.Status.active.rawValue else {
             throw Abort(.conflict, reason: "このツールはいま使えません。/ This tool is not available now.")

@@ -13,6 +13,7 @@ struct ToolPagesController: RouteCollection {
         tenant.get("admin", "tools", use: adminList)
         tenant.post("admin", "tools", use: register)
         tenant.post("admin", "tools", ":client", use: update)
+        tenant.post("admin", "tools", ":client", "schools", use: deploy)
     }
 
     private func tool(_ request: Request, tenant: Tenant) async throws -> LTITool {
@@ -96,12 +97,20 @@ struct ToolPagesController: RouteCollection {
                 .tr(.th(.text("JWKS")), .td(.code(.text(base + "/lti/jwks"))))
             )
         )
+        let schools = try await BulkSQL(request.db).run(
+            "SELECT \"sourced_id\", \"name\" FROM \"roster_orgs\" WHERE \"tenant_id\" = ? AND \"type\" = 'school' AND \"status\" = 'active' ORDER BY \"name\"",
+            [.uuid(tenantID)], columns: ["sourced_id", "name"]
+        ).map { (id: $0[0] ?? "", name: $0[1] ?? "") }
         var rows: [Node<HTML.TableContext>] = []
         for tool in tools {
-            let ids = deployments.filter { $0.toolID == tool.id }.map(\.deploymentID).joined(separator: " ")
+            let mine = deployments.filter { $0.toolID == tool.id }
+            let ids = mine.filter { $0.schoolSourcedID == nil }.map(\.deploymentID).joined(separator: " ")
             let link: Node<HTML.BodyContext> = .a(.href("/t/\(tenant.code)/tools/\(tool.clientID)"), .text(tool.name))
             let settings = Self.settingsForm(tool, tenant: tenant, csrf: principal.session.csrfToken, language: language)
-            rows.append(.tr(.td(link), .td(.code(.text(tool.clientID))), .td(.code(.text(ids))), .td(.text(tool.status)), .td(settings)))
+            let launcher: Node<HTML.BodyContext> = tool.status == LTITool.Status.active.rawValue && !schools.isEmpty
+                ? Self.schoolsForm(tool, tenant: tenant, schools: schools, deployed: Set(mine.compactMap(\.schoolSourcedID)), csrf: principal.session.csrfToken, language: language)
+                : .empty
+            rows.append(.tr(.td(link), .td(.code(.text(tool.clientID))), .td(.code(.text(ids))), .td(.text(tool.status)), .td(settings, launcher)))
         }
         let list: Node<HTML.BodyContext> = .table(
             .caption(.text(language.text("登録されている道具", "Registered tools"))),
@@ -167,11 +176,11 @@ struct ToolPagesController: RouteCollection {
              .input(.id(name), .name(name), .type(.text), .required(required)))
     }
 
-    static func checkbox(_ name: String, _ label: String, checked: Bool = false) -> Node<HTML.FormContext> {
+    static func checkbox(_ name: String, _ label: String, checked: Bool = false, value: String = "on") -> Node<HTML.FormContext> {
         let box: Node<HTML.FormContext> =
             checked
-            ? .input(.type(.checkbox), .name(name), .value("on"), .attribute(named: "checked", value: "checked"))
-            : .input(.type(.checkbox), .name(name), .value("on"))
+            ? .input(.type(.checkbox), .name(name), .value(value), .attribute(named: "checked", value: "checked"))
+            : .input(.type(.checkbox), .name(name), .value(value))
         return .element(named: "label", nodes: [box, .text(" " + label)])
     }
 
@@ -198,6 +207,21 @@ struct ToolPagesController: RouteCollection {
             .input(.type(.hidden), .name("csrf"), .value(csrf)),
             .group(boxes), status,
             .button(.type(.submit), .text(language.text("保存", "Save")))
+        )
+    }
+
+    /// The schools whose launcher shows the tool (a deployment per school).
+    static func schoolsForm(
+        _ tool: LTITool, tenant: Tenant, schools: [(id: String, name: String)], deployed: Set<String>, csrf: String, language: PageLanguage
+    ) -> Node<HTML.BodyContext> {
+        .form(
+            .action("/t/\(tenant.code)/admin/tools/\(tool.clientID)/schools"), .method(.post),
+            .input(.type(.hidden), .name("csrf"), .value(csrf)),
+            .element(named: "fieldset", nodes: [
+                .element(named: "legend", text: language.text("学校のランチャーに出す", "Show in the launcher of")),
+                .forEach(schools) { school in checkbox("school", school.name, checked: deployed.contains(school.id), value: school.id) },
+            ]),
+            .button(.type(.submit), .text(language.text("学校を保存", "Save schools")))
         )
     }
 
@@ -276,6 +300,21 @@ struct ToolPagesController: RouteCollection {
             try await AuditLog(database: tx).append(
                 .init(actor: principal.actor, action: "tool.settings", subject: "tool:\(tool.clientID)", details: ["privacy": tool.privacy, "status": tool.status],
                       source: request.sourceAddress), tenant: tenant.code)
+        }
+        await request.ltiCatalog.invalidate()
+        return request.redirect(to: "/t/\(tenant.code)/admin/tools", redirectType: .normal)
+    }
+    func deploy(request: Request) async throws -> Response {
+        let tenant = try await request.pathTenant()
+        let principal = try await request.authorize(.manageTools, .tenant(try tenant.requireID()), what: "tool schools")
+        try request.requireCSRF(principal.session)
+        let tool = try await tool(request, tenant: tenant)
+        // Repeated checkboxes arrive as `school=a&school=b`; none checked: no field at all.
+        let schools = Set((try? request.content.get([String].self, at: "school")) ?? [])
+        do {
+            try await ToolRegistry(database: request.db).deploy(clientID: tool.clientID, tenantCode: tenant.code, schools: schools, actor: principal.actor)
+        } catch let error as RosterError {
+            throw Abort(.badRequest, reason: error.message)
         }
         await request.ltiCatalog.invalidate()
         return request.redirect(to: "/t/\(tenant.code)/admin/tools", redirectType: .normal)

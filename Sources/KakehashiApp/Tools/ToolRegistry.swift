@@ -161,7 +161,7 @@ public struct ToolRegistry: Sendable {
         guard let tool = try await LTITool.query(on: database).filter(\.$clientID == clientID).filter(\.$tenantID == tenantID).first(), let toolID = tool.id,
             tool.status == LTITool.Status.active.rawValue
         else { throw RosterError(message: "no active tool \(clientID) in \(tenantCode) / \(tenantCode) に有効なツール \(clientID) はありません") }
-        guard let deployment = try await LTIDeployment.query(on: database).filter(\.$toolID == toolID).filter(\.$tenantID == tenantID).first() else {
+        guard let deployment = try await LTIDeployment.query(on: database).filter(\.$toolID == toolID).filter(\.$tenantID == tenantID).filter(\.$schoolSourcedID == nil).first() else {
             throw RosterError(message: "tool \(clientID) is not deployed to \(tenantCode)")
         }
         let exists = try await BulkSQL(database).run(
@@ -188,6 +188,67 @@ public struct ToolRegistry: Sendable {
                 tenant: tenantCode)
         }
         return link
+    }
+
+    /// Deploys an active tool to exactly these schools of its tenant: each school gets a
+    /// deployment of its own (a stable `deployment_id` for as long as the tool stays there) and a
+    /// resource link without a class, which puts the tool in the launcher of the school's students
+    /// and teachers. Schools left out are withdrawn (their deployment ends, their link is removed).
+    /// Returns the schools the tool is deployed to afterwards.
+    @discardableResult
+    func deploy(clientID: String, tenantCode: String, schools wanted: Set<String>, actor: String) async throws -> [String] {
+        guard let tenant = try await Tenant.query(on: database).filter(\.$code == tenantCode).first(), let tenantID = tenant.id else {
+            throw RosterError.unknownTenant(tenantCode)
+        }
+        guard let tool = try await LTITool.query(on: database).filter(\.$clientID == clientID).filter(\.$tenantID == tenantID).first(), let toolID = tool.id,
+            tool.status == LTITool.Status.active.rawValue
+        else { throw RosterError(message: "no active tool \(clientID) in \(tenantCode) / \(tenantCode) に有効なツール \(clientID) はありません") }
+        let known = Set(try await BulkSQL(database).run(
+            "SELECT \"sourced_id\" FROM \"roster_orgs\" WHERE \"tenant_id\" = ? AND \"type\" = 'school' AND \"status\" = 'active'",
+            [.uuid(tenantID)], columns: ["sourced_id"]
+        ).compactMap { $0[0] })
+        if let unknown = wanted.subtracting(known).sorted().first {
+            throw RosterError(message: "no active school \(unknown) in \(tenantCode) / 学校 \(unknown) はありません")
+        }
+        let now = Date()
+        let name = tool.name
+        return try await database.writeTransaction { tx in
+            let current = try await LTIDeployment.query(on: tx).filter(\.$toolID == toolID).filter(\.$tenantID == tenantID).filter(\.$schoolSourcedID != nil).all()
+            let have = Set(current.compactMap(\.schoolSourcedID))
+            for deployment in current where !wanted.contains(deployment.schoolSourcedID ?? "") {
+                try await LTIResourceLink.query(on: tx).filter(\.$deploymentID == deployment.deploymentID).set(\.$status, to: "removed").update()
+                try await deployment.delete(on: tx)
+                try await AuditLog(database: tx).append(
+                    .init(actor: actor, action: "tool.withdraw", subject: "school:\(tenantCode)/\(deployment.schoolSourcedID ?? "")",
+                          details: ["tool": clientID, "deployment": deployment.deploymentID]), tenant: tenantCode)
+            }
+            for school in wanted.subtracting(have).sorted() {
+                let deployment = LTIDeployment()
+                deployment.deploymentID = UUID().uuidString.lowercased()
+                deployment.toolID = toolID
+                deployment.tenantID = tenantID
+                deployment.schoolSourcedID = school
+                deployment.createdAt = now
+                try await deployment.create(on: tx)
+                let link = LTIResourceLink()
+                link.linkID = UUID().uuidString.lowercased()
+                link.tenantID = tenantID
+                link.classSourcedID = ""
+                link.toolID = toolID
+                link.deploymentID = deployment.deploymentID
+                link.title = name
+                link.text = ""
+                link.custom = "{}"
+                link.createdBy = actor
+                link.createdAt = now
+                link.status = "active"
+                try await link.create(on: tx)
+                try await AuditLog(database: tx).append(
+                    .init(actor: actor, action: "tool.deploy", subject: "school:\(tenantCode)/\(school)",
+                          details: ["tool": clientID, "deployment": deployment.deploymentID, "link": link.linkID]), tenant: tenantCode)
+            }
+            return wanted.sorted()
+        }
     }
 
     /// The pseudonymous subject of a person for a tool: stable, and unlinkable across tools.

@@ -50,15 +50,20 @@ struct HomeController: RouteCollection {
             } else {
                 sections.append(try await classSection(principal, tenantID: tenantID, language: language, database: request.db))
             }
+            let schoolTools = try await ClassToolsController.schoolLinks(tenantID: tenantID, schools: principal.schools.sorted(), database: request.db)
             if principal.role == .student {
                 // Young students read kana: readings over every kanji on their page.
-                let links = try await ClassToolsController.links(tenantID: tenantID, classes: principal.classes.sorted(), database: request.db)
+                let links = try await schoolTools + ClassToolsController.links(tenantID: tenantID, classes: principal.classes.sorted(), database: request.db)
                 sections.append(.section(
                     .h2(language == .ja ? Furigana.node("つかう{道具|どうぐ}とテスト") : .text("My tools and tests")),
                     links.isEmpty
                         ? .p(language == .ja ? Furigana.node("{先生|せんせい}が{道具|どうぐ}やテスト(MEXCBT など)を{用意|ようい}すると、ここにならびます。")
                                              : .text("Tools and tests (MEXCBT and others) appear here when your teacher adds them."))
                         : ClassToolsController.launchList(links, language: language)))
+            }
+            if principal.role != .student, principal.role != .guardian, !schoolTools.isEmpty {
+                sections.append(.section(
+                    .h2(.text(language.text("学校の道具", "Tools of my school"))), ClassToolsController.launchList(schoolTools, language: language)))
             }
             if principal.role >= .schoolAdmin {
                 sections.append(.section(

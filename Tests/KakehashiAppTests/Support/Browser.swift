@@ -56,6 +56,21 @@ struct Browser {
         return page
     }
 
+    /// Posts a form body as a browser encodes it (repeated names for checkboxes: `a=1&a=2`).
+    mutating func post(_ app: Application, _ path: String, encodedForm: String) async throws -> Page {
+        var page = Page(status: .ok, location: nil, body: "")
+        try await app.testing().test(.POST, path, beforeRequest: { [cookieHeader] request in
+            request.headers.cookie = cookieHeader
+            request.headers.replaceOrAdd(name: .accept, value: "text/html")
+            request.headers.contentType = .urlEncodedForm
+            request.body = ByteBuffer(string: encodedForm)
+        }) { response async in
+            keep(response)
+            page = Page(status: response.status, location: response.headers.first(name: .location), body: response.body.string)
+        }
+        return page
+    }
+
     /// Signs in through the form; returns the status and the redirect (or the page on failure).
     mutating func signIn(_ app: Application, tenant: String, username: String, password: String) async throws -> (HTTPStatus, String) {
         let form = try await get(app, "signin")
