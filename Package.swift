@@ -51,6 +51,7 @@ let package = Package(
             dependencies: [
                 "OneRoster",
                 "LTI",
+                "XAPI",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "SQLKit", package: "sql-kit"),

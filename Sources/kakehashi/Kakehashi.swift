@@ -19,7 +19,7 @@ struct Kakehashi: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kakehashi",
         abstract: "Kakehashi (架け橋): an open learning e-portal for Japanese schools.",
-        subcommands: [ServeCommand.self, MigrateCommand.self, RosterCommand.self, DemoCommand.self, AuditCommand.self, UsersCommand.self, AdminCommand.self, IdentityProviderCommand.self, TenantCommand.self, ToolsCommand.self, KeysCommand.self]
+        subcommands: [ServeCommand.self, MigrateCommand.self, RosterCommand.self, DemoCommand.self, AuditCommand.self, UsersCommand.self, AdminCommand.self, IdentityProviderCommand.self, TenantCommand.self, ToolsCommand.self, KeysCommand.self, LRSCommand.self]
     )
 }
 

@@ -10,6 +10,8 @@ struct BulkSQL: Sendable {
     enum Value: Sendable {
         case text(String)
         case uuid(UUID)
+        case int(Int64)
+        case blob([UInt8])
         case null
     }
 
@@ -43,6 +45,8 @@ struct BulkSQL: Sendable {
                     switch binds[bindIndex] {
                     case .text(let text): query.appendInterpolation(bind: text)
                     case .uuid(let uuid): query.appendInterpolation(bind: uuid)
+                    case .int(let number): query.appendInterpolation(bind: number)
+                    case .blob(let bytes): query.appendInterpolation(bind: Data(bytes))
                     case .null: query.appendInterpolation(bind: String?.none)
                     }
                     bindIndex += 1
@@ -73,6 +77,8 @@ struct BulkSQL: Sendable {
             switch $0 {
             case .text(let text): .text(text)
             case .uuid(let uuid): .text(uuid.fastUUIDString)
+            case .int(let number): .integer(Int(number))
+            case .blob(let bytes): .blob(ByteBuffer(bytes: bytes))
             case .null: .null
             }
         }

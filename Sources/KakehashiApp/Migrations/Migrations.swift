@@ -19,5 +19,6 @@ extension Application {
         AddDistributionGrade(),
         CreateLaunchExpiryIndex(),
         CreateAuditChainTriggers(),
+        CreateLRS(),
     ]
 }

@@ -40,6 +40,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: DeepLinkingController())
     try app.register(collection: GradebookController())
     try app.register(collection: DynamicRegistrationController())
+    try app.register(collection: LRSController())
 }
 
 struct HealthStatus: Content {

@@ -1,0 +1,115 @@
+import Fluent
+import Foundation
+import XAPI
+
+/// The LRS's canonical Activity definitions and agent names of a tenant (Communication §2.5
+/// Activities, §2.6 Agents): definitions from every statement are combined, language maps
+/// entry by entry and other properties replaced by the newest.
+struct ActivityCatalog: Sendable {
+    let database: any Database
+    let tenantID: UUID
+
+    private var sql: BulkSQL { BulkSQL(database) }
+
+    /// Records the activity definitions and actor names of newly stored statements.
+    func record(_ statements: [JSON], at now: Int64) async throws {
+        var definitions: [String: JSONObject] = [:]
+        var order: [String] = []
+        var names: [String: String] = [:]
+        for statement in statements {
+            Self.collect(statement, into: &definitions, order: &order)
+            if case .object(let actor)? = statement["actor"], let name = actor["name"]?.string, let key = AgentKey(agent: actor) {
+                names[key.rawValue] = name
+            }
+        }
+        if !order.isEmpty {
+            var stored: [String: JSONObject] = [:]
+            for chunk in StatementStore.chunks(order, size: 1000) {
+                let rows = try await sql.run(
+                    "SELECT \"activity_id\", \"definition\" FROM \"lrs_activities\" WHERE \"tenant_id\" = ? AND \"activity_id\" IN (\(StatementStore.placeholders(chunk.count)))",
+                    [.uuid(tenantID)] + chunk.map { .text($0) }, columns: ["activity_id", "definition"])
+                for row in rows {
+                    if let id = row[0], let text = row[1], case .object(let object)? = try? JSONParser.parse(Array(text.utf8)) { stored[id] = object }
+                }
+            }
+            var rows: [[BulkSQL.Value]] = []
+            for id in order {
+                guard let incoming = definitions[id] else { continue }
+                let merged = stored[id].map { Self.merge($0, incoming) } ?? incoming
+                if let old = stored[id], old == merged { continue }
+                rows.append([.uuid(tenantID), .text(id), .text(JSON.object(merged).jsonString), .int(now)])
+            }
+            try await StatementStore(database: database, tenantID: tenantID).insert(
+                LRSSchema.activities, columns: ["tenant_id", "activity_id", "definition", "updated_us"], rows: rows,
+                suffix: " ON CONFLICT (\"tenant_id\", \"activity_id\") DO UPDATE SET \"definition\" = excluded.\"definition\", \"updated_us\" = excluded.\"updated_us\"")
+        }
+        if !names.isEmpty {
+            let rows: [[BulkSQL.Value]] = names.sorted { $0.key < $1.key }.map { [.uuid(tenantID), .text($0.key), .text($0.value), .int(now)] }
+            try await StatementStore(database: database, tenantID: tenantID).insert(
+                LRSSchema.agents, columns: ["tenant_id", "agent_key", "name", "updated_us"], rows: rows,
+                suffix: " ON CONFLICT (\"tenant_id\", \"agent_key\") DO UPDATE SET \"name\" = excluded.\"name\", \"updated_us\" = excluded.\"updated_us\" WHERE \"lrs_agents\".\"name\" <> excluded.\"name\"")
+        }
+    }
+
+    /// Activities with a definition: the object, the context activities, and both in a SubStatement.
+    static func collect(_ statement: JSON, into definitions: inout [String: JSONObject], order: inout [String]) {
+        func add(_ activity: JSON) {
+            guard case .object(let object) = activity, object["objectType"]?.string ?? "Activity" == "Activity", let id = object["id"]?.string,
+                case .object(let definition)? = object["definition"]
+            else { return }
+            if let existing = definitions[id] {
+                definitions[id] = merge(existing, definition)
+            } else {
+                definitions[id] = definition
+                order.append(id)
+            }
+        }
+        if let object = statement["object"] {
+            add(object)
+            if object["objectType"]?.string == "SubStatement" {
+                if let inner = object["object"] { add(inner) }
+                addContext(object["context"], add)
+            }
+        }
+        addContext(statement["context"], add)
+    }
+
+    private static func addContext(_ context: JSON?, _ add: (JSON) -> Void) {
+        guard case .object(let activities)? = context?["contextActivities"] else { return }
+        for member in activities.members {
+            for activity in member.value.array ?? [member.value] { add(activity) }
+        }
+    }
+
+    /// `incoming` over `existing`: language maps combined, everything else replaced.
+    static func merge(_ existing: JSONObject, _ incoming: JSONObject) -> JSONObject {
+        var result = existing
+        for member in incoming.members {
+            if ["name", "description"].contains(member.key), case .object(var map)? = existing[member.key], case .object(let newer) = member.value {
+                for entry in newer.members { map[entry.key] = entry.value }
+                result[member.key] = .object(map)
+            } else {
+                result[member.key] = member.value
+            }
+        }
+        return result
+    }
+
+    // MARK: - Reading
+
+    /// The canonical definition of an activity, if any statement gave one.
+    func definition(of activityID: String) async throws -> JSON? {
+        guard let text = try await sql.run(
+            "SELECT \"definition\" FROM \"lrs_activities\" WHERE \"tenant_id\" = ? AND \"activity_id\" = ?", [.uuid(tenantID), .text(activityID)],
+            columns: ["definition"]
+        ).first?[0] ?? nil else { return nil }
+        return try? JSONParser.parse(Array(text.utf8))
+    }
+
+    /// The names an agent was given in statements.
+    func names(of key: AgentKey) async throws -> [String] {
+        try await sql.run(
+            "SELECT \"name\" FROM \"lrs_agents\" WHERE \"tenant_id\" = ? AND \"agent_key\" = ?", [.uuid(tenantID), .text(key.rawValue)], columns: ["name"]
+        ).compactMap { $0[0] }
+    }
+}

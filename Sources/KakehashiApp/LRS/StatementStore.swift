@@ -1,0 +1,301 @@
+import Fluent
+import Foundation
+import SQLKit
+import XAPI
+
+/// Writes and reads statements of one tenant with positional multi-row SQL (no Fluent model
+/// per statement). ``store(_:payloads:client:people:)`` runs inside the caller's transaction,
+/// so a batch (or an AGS score with its statement) is all or nothing.
+struct StatementStore: Sendable {
+    let database: any Database
+    let tenantID: UUID
+
+    init(database: any Database, tenantID: UUID) {
+        self.database = database
+        self.tenantID = tenantID
+    }
+
+    private var sql: BulkSQL { BulkSQL(database) }
+
+    static func microseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1_000_000).rounded()) }
+
+    // MARK: - Writing
+
+    /// Stores the statements not stored already; returns their ids in order. A statement whose
+    /// id is stored with other content is a 409 (the whole batch); the same content is accepted
+    /// without change (Communication §2.1.2). A statement voiding a voiding statement is refused
+    /// (400). `people[i]` is the roster person of statement `i`'s actor, when known.
+    @discardableResult
+    func store(_ statements: [ValidatedStatement], payloads: [String: AttachmentPayload], client: LRSClient, people: [String?]) async throws -> [UUID] {
+        let inBatch = statements.count > 1
+        func path(_ index: Int, _ rest: String) -> String { inBatch ? "$[\(index)]\(rest)" : "$\(rest)" }
+
+        // 1. Ids already stored: the same statement again is skipped, another one is a conflict.
+        var skip = Set<Int>()
+        let sentIDs = statements.enumerated().filter { !$0.element.idWasGenerated }
+        if !sentIDs.isEmpty {
+            var existing: [String: String] = [:]
+            for chunk in Self.chunks(sentIDs.map { UUIDText.format($0.element.id) }, size: 1000) {
+                let rows = try await sql.run(
+                    "SELECT \"statement_id\", \"statement\" FROM \"lrs_statements\" WHERE \"tenant_id\" = ? AND \"statement_id\" IN (\(Self.placeholders(chunk.count)))",
+                    [.uuid(tenantID)] + chunk.map { .text($0) }, columns: ["statement_id", "statement"])
+                for row in rows { if let id = row[0], let text = row[1] { existing[id] = text } }
+            }
+            for (index, statement) in sentIDs {
+                guard let text = existing[UUIDText.format(statement.id)] else { continue }
+                let stored = try? JSONParser.parse(Array(text.utf8))
+                guard let stored, StatementComparison.matches(statement.statement, stored) else {
+                    throw XAPIError(
+                        code: "statement.conflict", path: path(index, ".id"), status: 409,
+                        message: "A different statement with the id \(UUIDText.format(statement.id)) is stored already; statements cannot be changed.")
+                }
+                skip.insert(index)
+            }
+        }
+        let fresh = statements.indices.filter { !skip.contains($0) }
+        guard !fresh.isEmpty else { return statements.map(\.id) }
+
+        // 2. Voiding: the target must not itself be a voiding statement (Data §2.3.2).
+        var byID: [UUID: ValidatedStatement] = [:]
+        for index in fresh { byID[statements[index].id] = statements[index] }
+        let voidings = fresh.filter { statements[$0].voidedStatementID != nil }
+        var targets: [String] = []
+        if !voidings.isEmpty {
+            var outside: [String] = []
+            for index in voidings {
+                let target = statements[index].voidedStatementID!
+                if let sibling = byID[target] {
+                    if sibling.isVoiding { throw Self.voidingVoiding(path(index, ".object.id")) }
+                } else {
+                    outside.append(UUIDText.format(target))
+                }
+                targets.append(UUIDText.format(target))
+            }
+            if !outside.isEmpty {
+                let rows = try await sql.run(
+                    "SELECT \"statement_id\" FROM \"lrs_statements\" WHERE \"tenant_id\" = ? AND \"voids\" IS NOT NULL AND \"statement_id\" IN (\(Self.placeholders(outside.count)))",
+                    [.uuid(tenantID)] + outside.map { .text($0) }, columns: ["statement_id"])
+                if let voidingTarget = rows.first?[0] ?? nil,
+                    let index = voidings.first(where: { UUIDText.format(statements[$0].voidedStatementID!) == voidingTarget })
+                {
+                    throw Self.voidingVoiding(path(index, ".object.id"))
+                }
+            }
+        }
+
+        // 3. The statements and their filter rows.
+        var rows: [[BulkSQL.Value]] = []
+        var agentRows: [[BulkSQL.Value]] = []
+        var activityRows: [[BulkSQL.Value]] = []
+        rows.reserveCapacity(fresh.count)
+        for index in fresh {
+            let statement = statements[index]
+            let id = UUIDText.format(statement.id)
+            let stored = Self.microseconds(statement.stored)
+            let japan = statement.japanProfile
+            func list(_ values: [String]) -> BulkSQL.Value { values.isEmpty ? .null : .text(values.joined(separator: "\n")) }
+            func optional(_ value: String?) -> BulkSQL.Value { value.map { .text($0) } ?? .null }
+            rows.append([
+                .uuid(tenantID), .text(id), .int(stored), .int(Self.microseconds(statement.timestamp)), .text(statement.verbID),
+                optional(statement.actorKey?.rawValue), .text(statement.objectKind.rawValue), optional(statement.objectActivityID),
+                optional(statement.objectAgentKey?.rawValue), optional(statement.statementRefTarget.map(UUIDText.format)),
+                optional(statement.voidedStatementID.map(UUIDText.format)), optional(statement.registration.map(UUIDText.format)), .int(0),
+                optional(people.indices.contains(index) ? people[index] : nil), .text(client.credential),
+                list(japan.grades), list(japan.subjects), list(japan.courseOfStudyCodes), list(japan.units), optional(japan.assessmentType),
+                .text(String(decoding: statement.encoded(), as: UTF8.self)),
+            ])
+            var seenAgents = Set<String>()
+            for key in statement.agentKeys + statement.relatedAgentKeys where seenAgents.insert(key.rawValue).inserted {
+                agentRows.append([
+                    .uuid(tenantID), .text(key.rawValue), .text(statement.verbID), .int(stored), .text(id), .int(statement.agentKeys.contains(key) ? 1 : 0),
+                ])
+            }
+            var seenActivities = Set<String>()
+            for activity in (statement.objectActivityID.map { [$0] } ?? []) + statement.relatedActivityIDs where seenActivities.insert(activity).inserted {
+                activityRows.append([.uuid(tenantID), .text(activity), .int(stored), .text(id), .int(activity == statement.objectActivityID ? 1 : 0)])
+            }
+        }
+        try await insert(LRSSchema.statements, columns: Self.statementColumns, rows: rows)
+        try await insert(LRSSchema.statementAgents, columns: ["tenant_id", "agent_key", "verb_id", "stored_us", "statement_id", "direct"], rows: agentRows)
+        try await insert(LRSSchema.statementActivities, columns: ["tenant_id", "activity_id", "stored_us", "statement_id", "direct"], rows: activityRows)
+
+        // 4. Voided flags: targets of this batch, and statements of this batch that a voiding
+        //    statement stored earlier names.
+        for chunk in Self.chunks(targets, size: 1000) {
+            try await sql.run(
+                "UPDATE \"lrs_statements\" SET \"voided\" = 1 WHERE \"tenant_id\" = ? AND \"voids\" IS NULL AND \"statement_id\" IN (\(Self.placeholders(chunk.count)))",
+                [.uuid(tenantID)] + chunk.map { .text($0) })
+        }
+        let plain = fresh.filter { statements[$0].voidedStatementID == nil }.map { UUIDText.format(statements[$0].id) }
+        for chunk in Self.chunks(plain, size: 1000) {
+            try await sql.run(
+                """
+                UPDATE "lrs_statements" SET "voided" = 1 WHERE "tenant_id" = ? AND "statement_id" IN (\(Self.placeholders(chunk.count)))
+                  AND EXISTS (SELECT 1 FROM "lrs_statements" v WHERE v."tenant_id" = "lrs_statements"."tenant_id" AND v."voids" = "lrs_statements"."statement_id")
+                """, [.uuid(tenantID)] + chunk.map { .text($0) })
+        }
+
+        // 5. Attachment data, once per tenant and hash.
+        var seenHashes = Set<String>()
+        var attachmentRows: [[BulkSQL.Value]] = []
+        let now = Self.microseconds(Date())
+        for index in fresh {
+            for attachment in statements[index].attachments where seenHashes.insert(attachment.sha2).inserted {
+                guard let payload = payloads[attachment.sha2] else { continue }
+                attachmentRows.append([
+                    .uuid(tenantID), .text(payload.sha2), .text(payload.contentType ?? attachment.contentType), .int(Int64(payload.data.count)),
+                    .blob(payload.data), .int(now),
+                ])
+            }
+        }
+        try await insert(
+            LRSSchema.attachments, columns: ["tenant_id", "sha2", "content_type", "length", "content", "created_us"], rows: attachmentRows,
+            suffix: " ON CONFLICT (\"tenant_id\", \"sha2\") DO NOTHING")
+
+        // 6. Canonical activity definitions and agent names for /activities and /agents.
+        try await ActivityCatalog(database: database, tenantID: tenantID).record(fresh.map { statements[$0].statement }, at: now)
+        return statements.map(\.id)
+    }
+
+    static func voidingVoiding(_ path: String) -> XAPIError {
+        XAPIError(
+            code: "voiding.target-is-voiding", path: path,
+            message: "The statement this one voids is itself a voiding statement; a voiding statement cannot be voided.")
+    }
+
+    static let statementColumns = [
+        "tenant_id", "statement_id", "stored_us", "timestamp_us", "verb_id", "actor_key", "object_kind", "object_activity_id", "object_agent_key",
+        "statement_ref", "voids", "registration", "voided", "person_sourced_id", "credential", "jp_grade", "jp_subject", "jp_course_of_study", "jp_unit",
+        "jp_assessment_type", "statement",
+    ]
+
+    /// One multi-row INSERT per `BulkSQL.maxBinds` binds.
+    func insert(_ table: String, columns: [String], rows: [[BulkSQL.Value]], suffix: String = "") async throws {
+        guard !rows.isEmpty else { return }
+        let perStatement = max(1, BulkSQL.maxBinds / columns.count)
+        let head = "INSERT INTO \"\(table)\" (" + columns.map { "\"\($0)\"" }.joined(separator: ", ") + ") VALUES "
+        let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+        var start = 0
+        while start < rows.count {
+            let end = min(rows.count, start + perStatement)
+            let text = head + Array(repeating: tuple, count: end - start).joined(separator: ", ") + suffix
+            try await sql.run(text, Array(rows[start..<end].joined()))
+            start = end
+        }
+    }
+
+    static func placeholders(_ count: Int) -> String { Array(repeating: "?", count: count).joined(separator: ", ") }
+
+    static func chunks<T>(_ values: [T], size: Int) -> [ArraySlice<T>] {
+        stride(from: 0, to: values.count, by: size).map { values[$0..<min(values.count, $0 + size)] }
+    }
+
+    // MARK: - Reading
+
+    /// The stored JSON of one statement: not voided (`statementId`) or voided (`voidedStatementId`).
+    func statement(id: UUID, voided: Bool) async throws -> String? {
+        try await sql.run(
+            "SELECT \"statement\" FROM \"lrs_statements\" WHERE \"tenant_id\" = ? AND \"statement_id\" = ? AND \"voided\" = ?",
+            [.uuid(tenantID), .text(UUIDText.format(id)), .int(voided ? 1 : 0)], columns: ["statement"]
+        ).first?[0] ?? nil
+    }
+
+    /// One page of a query: the stored JSON with the keyset position of each statement.
+    struct Row: Sendable {
+        var json: String
+        var storedUS: Int64
+        var statementID: String
+    }
+
+    func query(_ query: StatementQuery, limit: Int) async throws -> [Row] {
+        var binds: [BulkSQL.Value] = []
+        var conditions: [String] = []
+        let order = query.ascending ? "ASC" : "DESC"
+        let from: String
+        let key: String  // the table whose stored_us / statement_id orders the page
+        if let agent = query.agentKey {
+            from = "\"lrs_statement_agents\" f JOIN \"lrs_statements\" s ON s.\"tenant_id\" = f.\"tenant_id\" AND s.\"statement_id\" = f.\"statement_id\""
+            key = "f"
+            conditions.append("f.\"tenant_id\" = ?")
+            binds.append(.uuid(tenantID))
+            conditions.append("f.\"agent_key\" = ?")
+            binds.append(.text(agent))
+            if !query.relatedAgents { conditions.append("f.\"direct\" = 1") }
+            if let verb = query.verb {
+                conditions.append("f.\"verb_id\" = ?")
+                binds.append(.text(verb))
+            }
+        } else if let activity = query.activity {
+            from = "\"lrs_statement_activities\" f JOIN \"lrs_statements\" s ON s.\"tenant_id\" = f.\"tenant_id\" AND s.\"statement_id\" = f.\"statement_id\""
+            key = "f"
+            conditions.append("f.\"tenant_id\" = ?")
+            binds.append(.uuid(tenantID))
+            conditions.append("f.\"activity_id\" = ?")
+            binds.append(.text(activity))
+            if !query.relatedActivities { conditions.append("f.\"direct\" = 1") }
+        } else {
+            from = "\"lrs_statements\" s"
+            key = "s"
+            conditions.append("s.\"tenant_id\" = ?")
+            binds.append(.uuid(tenantID))
+        }
+        conditions.append("s.\"voided\" = 0")
+        if let verb = query.verb, query.agentKey == nil {
+            conditions.append("s.\"verb_id\" = ?")
+            binds.append(.text(verb))
+        }
+        if let activity = query.activity, query.agentKey != nil {
+            conditions.append(
+                "EXISTS (SELECT 1 FROM \"lrs_statement_activities\" a WHERE a.\"tenant_id\" = s.\"tenant_id\" AND a.\"statement_id\" = s.\"statement_id\" AND a.\"activity_id\" = ?"
+                    + (query.relatedActivities ? ")" : " AND a.\"direct\" = 1)"))
+            binds.append(.text(activity))
+        }
+        if let registration = query.registration {
+            conditions.append("s.\"registration\" = ?")
+            binds.append(.text(registration))
+        }
+        if let since = query.sinceUS {
+            conditions.append("\(key).\"stored_us\" > ?")
+            binds.append(.int(since))
+        }
+        if let until = query.untilUS {
+            conditions.append("\(key).\"stored_us\" <= ?")
+            binds.append(.int(until))
+        }
+        if let cursor = query.cursor {
+            let comparison = query.ascending ? ">" : "<"
+            conditions.append("(\(key).\"stored_us\" \(comparison) ? OR (\(key).\"stored_us\" = ? AND \(key).\"statement_id\" \(comparison) ?))")
+            binds += [.int(cursor.storedUS), .int(cursor.storedUS), .text(cursor.statementID)]
+        }
+        let text = """
+            SELECT s."statement", CAST(\(key)."stored_us" AS TEXT) AS "stored", \(key)."statement_id" AS "id" FROM \(from)
+            WHERE \(conditions.joined(separator: " AND "))
+            ORDER BY \(key)."stored_us" \(order), \(key)."statement_id" \(order) LIMIT \(limit)
+            """
+        return try await sql.run(text, binds, columns: ["statement", "stored", "id"]).compactMap { row in
+            guard let json = row[0], let stored = row[1].flatMap({ Int64($0) }), let id = row[2] else { return nil }
+            return Row(json: json, storedUS: stored, statementID: id)
+        }
+    }
+
+    /// Attachment data by hash.
+    func attachments(_ hashes: [String]) async throws -> [AttachmentPayload] {
+        guard !hashes.isEmpty else { return [] }
+        var out: [AttachmentPayload] = []
+        for chunk in Self.chunks(hashes, size: 500) {
+            var query = SQLQueryString("SELECT \"sha2\", \"content_type\", \"content\" FROM \"lrs_attachments\" WHERE \"tenant_id\" = \(bind: tenantID) AND \"sha2\" IN (")
+            for (index, hash) in chunk.enumerated() {
+                if index > 0 { query.appendLiteral(", ") }
+                query.appendInterpolation(bind: hash)
+            }
+            query.appendLiteral(")")
+            for row in try await database.sql.raw(query).all() {
+                out.append(
+                    AttachmentPayload(
+                        sha2: try row.decode(column: "sha2", as: String.self), contentType: try row.decode(column: "content_type", as: String.self),
+                        data: Array(try row.decode(column: "content", as: Data.self))))
+            }
+        }
+        return out
+    }
+}

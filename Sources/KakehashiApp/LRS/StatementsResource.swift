@@ -1,0 +1,144 @@
+import Fluent
+import Foundation
+import Vapor
+import XAPI
+
+/// The Statement resource (xAPI Communication §2.1): PUT, POST, GET (HEAD).
+struct StatementsResource: Sendable {
+    let database: any Database
+    let client: LRSClient
+    let version: XAPIVersion
+    let issuer: String
+    /// Where `more` links point (the path of `/xapi/statements` on this server).
+    let statementsPath: String
+
+    func handle(_ request: LRSRequest) async throws -> LRSResponse {
+        switch request.method {
+        case .PUT: return try await put(request)
+        case .POST: return try await post(request)
+        case .GET: return try await get(request)
+        default: throw XAPIError(code: "method.not-allowed", status: 405, message: "The statements resource takes PUT, POST, GET and HEAD.")
+        }
+    }
+
+    // MARK: - PUT and POST
+
+    private func read(_ request: LRSRequest) throws(XAPIError) -> StatementRequest {
+        guard let type = request.headers.first(name: .contentType) else {
+            throw XAPIError(code: "request.content-type", message: "Statements must be sent with Content-Type application/json or multipart/mixed.")
+        }
+        return try StatementRequest.read(body: request.body, contentType: type)
+    }
+
+    private func put(_ request: LRSRequest) async throws -> LRSResponse {
+        try request.parameters.check(allowed: ["statementId"])
+        guard let id = try request.parameters.uuid("statementId") else {
+            throw XAPIError(code: "parameter.missing", path: "statementId", message: "PUT /statements needs the statementId parameter.")
+        }
+        let body = try read(request)
+        _ = try await ingest(body) { validator, assignment throws(XAPIError) in
+            [try validator.validateStatement(body.statementJSON, statementID: id, assignment: assignment)]
+        }
+        return .noContent
+    }
+
+    private func post(_ request: LRSRequest) async throws -> LRSResponse {
+        try request.parameters.check(allowed: [])
+        let body = try read(request)
+        let ids = try await ingest(body) { validator, assignment throws(XAPIError) in
+            try validator.validateBatch(body.statementJSON, assignment: assignment)
+        }
+        return .json(.array(ids.map { .string(UUIDText.format($0)) }))
+    }
+
+    /// Validates, checks attachments and signatures, resolves actors, and stores in one
+    /// transaction.
+    private func ingest(
+        _ body: StatementRequest, validate: @Sendable (StatementValidator, LRSAssignment) throws(XAPIError) -> [ValidatedStatement]
+    ) async throws -> [UUID] {
+        let validator = StatementValidator(version: version)
+        let client = client
+        let database = database
+        return try await LRSClock.shared.write { stored in
+            let statements = try validate(validator, LRSAssignment(stored: stored, authority: client.authority))
+            let payloads = try body.matchAttachments(of: statements)
+            try SignedStatement.verifyAll(statements, payloads: payloads, version: version)
+            try StatementSignatures.verifyCertificates(statements, payloads: payloads)
+            let people = try await ActorResolver(database: database, tenantID: client.tenantID, issuer: issuer).people(of: statements, toolID: client.toolID)
+            return try await database.writeTransaction { tx in
+                try await StatementStore(database: tx, tenantID: client.tenantID).store(statements, payloads: payloads, client: client, people: people)
+            }
+        }
+    }
+
+    // MARK: - GET
+
+    private func get(_ request: LRSRequest) async throws -> LRSResponse {
+        let parameters = request.parameters
+        let store = StatementStore(database: database, tenantID: client.tenantID)
+        let acceptLanguage = AcceptLanguage(request.headers.first(name: .acceptLanguage))
+        if parameters.first("statementId") != nil || parameters.first("voidedStatementId") != nil {
+            try parameters.check(allowed: ["statementId", "voidedStatementId", "format", "attachments"])
+            if parameters.first("statementId") != nil, parameters.first("voidedStatementId") != nil {
+                throw XAPIError(code: "parameter.conflict", path: "voidedStatementId", message: "Give statementId or voidedStatementId, not both.")
+            }
+            let voided = parameters.first("voidedStatementId") != nil
+            let id = try parameters.uuid(voided ? "voidedStatementId" : "statementId")!
+            let format = try StatementFormat.parse(parameters.first("format"))
+            let attachments = try parameters.bool("attachments") ?? false
+            guard let text = try await store.statement(id: id, voided: voided) else {
+                throw XAPIError(code: "statement.not-found", path: voided ? "voidedStatementId" : "statementId", status: 404, message: "No such statement.")
+            }
+            let body = formatted(text, format: format, acceptLanguage: acceptLanguage)
+            return try await answer(body, statements: [text], attachments: attachments, store: store)
+        }
+        var query: StatementQuery
+        if let more = parameters.first("more") {
+            try parameters.check(allowed: ["more"])
+            query = try StatementQuery.more(more)
+        } else {
+            try parameters.check(allowed: StatementQuery.filterNames.union(["format", "attachments"]))
+            query = try StatementQuery(parameters: parameters, version: version)
+        }
+        let size = query.pageSize
+        var rows = try await store.query(query, limit: size + 1)
+        var more = ""
+        if rows.count > size {
+            rows.removeLast(rows.count - size)
+            more = statementsPath + "?more=" + query.moreToken(after: rows[rows.count - 1])
+        }
+        let format = query.statementFormat
+        var body: [UInt8] = Array("{\"statements\":[".utf8)
+        for (index, row) in rows.enumerated() {
+            if index > 0 { body.append(UInt8(ascii: ",")) }
+            body += formatted(row.json, format: format, acceptLanguage: acceptLanguage)
+        }
+        body += Array("],\"more\":".utf8)
+        body += JSON.string(more).encoded()
+        body.append(UInt8(ascii: "}"))
+        return try await answer(body, statements: rows.map(\.json), attachments: query.attachments, store: store)
+    }
+
+    private func formatted(_ text: String, format: StatementFormat, acceptLanguage: AcceptLanguage) -> [UInt8] {
+        guard format != .exact, let json = try? JSONParser.parse(Array(text.utf8)) else { return Array(text.utf8) }
+        return format.apply(to: json, acceptLanguage: acceptLanguage).encoded()
+    }
+
+    /// JSON, or with `attachments=true` multipart/mixed with the attachment data of the
+    /// statements (Communication §2.1.3.s2).
+    private func answer(_ body: [UInt8], statements: [String], attachments: Bool, store: StatementStore) async throws -> LRSResponse {
+        guard attachments else { return .json(body) }
+        var hashes: [String] = []
+        for text in statements {
+            guard let json = try? JSONParser.parse(Array(text.utf8)) else { continue }
+            for attachment in json["attachments"]?.array ?? [] {
+                if let sha2 = attachment["sha2"]?.string, !hashes.contains(sha2.lowercased()) { hashes.append(sha2.lowercased()) }
+            }
+        }
+        let payloads = try await store.attachments(hashes)
+        let boundary = "kakehashi-" + UUID().uuidString.lowercased()
+        return LRSResponse(
+            status: .ok, headers: ["Content-Type": "multipart/mixed; boundary=\(boundary)"],
+            body: StatementRequest.writeResponse(statementJSON: body, payloads: payloads, boundary: boundary))
+    }
+}
