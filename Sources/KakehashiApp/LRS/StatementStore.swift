@@ -25,8 +25,13 @@ struct StatementStore: Sendable {
     /// id is stored with other content is a 409 (the whole batch); the same content is accepted
     /// without change (Communication §2.1.2). A statement voiding a voiding statement is refused
     /// (400). `people[i]` is the roster person of statement `i`'s actor, when known.
+    /// `received(i)` gives statement `i` as it was sent, before the LRS set `timestamp` and the
+    /// rest: the comparison with a stored statement must not see what the LRS added.
     @discardableResult
-    func store(_ statements: [ValidatedStatement], payloads: [String: AttachmentPayload], client: LRSClient, people: [String?]) async throws -> [UUID] {
+    func store(
+        _ statements: [ValidatedStatement], payloads: [String: AttachmentPayload], client: LRSClient, people: [String?],
+        received: @Sendable (Int) -> JSON? = { _ in nil }
+    ) async throws -> [UUID] {
         let inBatch = statements.count > 1
         func path(_ index: Int, _ rest: String) -> String { inBatch ? "$[\(index)]\(rest)" : "$\(rest)" }
 
@@ -44,7 +49,7 @@ struct StatementStore: Sendable {
             for (index, statement) in sentIDs {
                 guard let text = existing[UUIDText.format(statement.id)] else { continue }
                 let stored = try? JSONParser.parse(Array(text.utf8))
-                guard let stored, StatementComparison.matches(statement.statement, stored) else {
+                guard let stored, StatementComparison.matches(received(index) ?? statement.statement, stored) else {
                     throw XAPIError(
                         code: "statement.conflict", path: path(index, ".id"), status: 409,
                         message: "A different statement with the id \(UUIDText.format(statement.id)) is stored already; statements cannot be changed.")

@@ -65,8 +65,17 @@ struct StatementsResource: Sendable {
             try SignedStatement.verifyAll(statements, payloads: payloads, version: version)
             try StatementSignatures.verifyCertificates(statements, payloads: payloads)
             let people = try await ActorResolver(database: database, tenantID: client.tenantID, issuer: issuer).people(of: statements, toolID: client.toolID)
+            let json = body.statementJSON
+            let received: @Sendable (Int) -> JSON? = { index in
+                switch try? JSONParser.parse(json) {
+                case .array(let elements)?: elements.indices.contains(index) ? elements[index] : nil
+                case let single?: index == 0 ? single : nil
+                case nil: nil
+                }
+            }
             return try await database.writeTransaction { tx in
-                try await StatementStore(database: tx, tenantID: client.tenantID).store(statements, payloads: payloads, client: client, people: people)
+                try await StatementStore(database: tx, tenantID: client.tenantID).store(
+                    statements, payloads: payloads, client: client, people: people, received: received)
             }
         }
     }
