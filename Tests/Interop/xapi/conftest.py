@@ -54,6 +54,32 @@ def pytest_configure(config):
     config.pluginmanager.register(config._xapi_report, "xapi-requirement-report")
 
 
+# --- reviewed known failures ----------------------------------------------------------------------
+
+def known_failures():
+    """{node id relative to this folder: reason} from known_failures.txt."""
+    out = {}
+    path = HERE / "known_failures.txt"
+    if not path.exists():
+        return out
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        node, _, reason = line.partition(" | ")
+        out[node.strip()] = reason.strip() or "known failure"
+    return out
+
+
+def pytest_collection_modifyitems(config, items):
+    """Marks the reviewed known failures xfail(strict=True): a listed test that passes fails."""
+    known = known_failures()
+    for item in items:
+        relative = item.nodeid.split("xapi/", 1)[-1]
+        if relative in known:
+            item.add_marker(pytest.mark.xfail(reason=known[relative], strict=True))
+
+
 # --- credentials and clients ----------------------------------------------------------------------
 
 def create_credentials(server, tenant):
