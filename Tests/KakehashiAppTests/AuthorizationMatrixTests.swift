@@ -238,6 +238,14 @@ import VaporTesting
                 "GET /lti/deployments/:deployment/contexts/:class/lineitems/:item", "PUT /lti/deployments/:deployment/contexts/:class/lineitems/:item",
                 "DELETE /lti/deployments/:deployment/contexts/:class/lineitems/:item", "POST /lti/deployments/:deployment/contexts/:class/lineitems/:item/scores",
                 "GET /lti/deployments/:deployment/contexts/:class/lineitems/:item/results", "GET /lti/deployments/:deployment/contexts/:class/memberships",
+                // The LRS (xAPI): tool and credential endpoints, authorized by LRS credentials (HTTP Basic) or a tool's
+                // bearer token with the xAPI scope, each scoped to one tenant (LRSTests refuse them without credentials).
+                // /xapi/about is public, as the xAPI specification requires.
+                "PUT /xapi/statements", "POST /xapi/statements", "GET /xapi/statements",
+                "PUT /xapi/activities/state", "POST /xapi/activities/state", "GET /xapi/activities/state", "DELETE /xapi/activities/state",
+                "PUT /xapi/activities/profile", "POST /xapi/activities/profile", "GET /xapi/activities/profile", "DELETE /xapi/activities/profile",
+                "PUT /xapi/agents/profile", "POST /xapi/agents/profile", "GET /xapi/agents/profile", "DELETE /xapi/agents/profile",
+                "GET /xapi/activities", "GET /xapi/agents", "GET /xapi/about",
             ]
             let registered = Set(app.routes.all.map { route in
                 "\(route.method.rawValue) /" + route.path.map { component -> String in

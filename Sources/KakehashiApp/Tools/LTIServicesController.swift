@@ -199,23 +199,35 @@ struct LTIServicesController: RouteCollection {
                 throw LTIError.scoreUserNotInContext(score.userId)
             }
             let itemID = try item.requireID()
-            try await request.db.writeTransaction { tx in
-                let stored = try await LTIScore.query(on: tx).filter(\.$lineItemID == itemID).filter(\.$userSourcedID == member.sourcedID).first()
-                try score.checkNotOlder(than: stored?.timestamp)
-                let row = stored ?? LTIScore()
-                row.lineItemID = itemID
-                row.userSourcedID = member.sourcedID
-                // Only a graded score changes the grade; progress is always kept.
-                if score.changesGrade || stored == nil {
-                    row.scoreGiven = score.changesGrade ? score.scoreGiven : nil
-                    row.scoreMaximum = score.changesGrade ? (score.scoreMaximum ?? item.scoreMaximum) : nil
+            // One record of learning: the score is also an xAPI statement, in the same transaction.
+            let issuer = request.application.settings.baseURL
+            let source = AGSStatement.Source(
+                issuer: issuer, toolUserID: member.toolUserID, lineItemURL: context.lineItemURL(item), label: item.label, classURL: context.contextURL,
+                linkURL: item.linkID.map { issuer + "/launch/" + $0 }, score: score, scoreMaximum: item.scoreMaximum)
+            let client = LRSClient(
+                tenantID: context.tenantID, credential: "tool:\(context.tool.clientID)", toolID: context.tool.id,
+                authority: LRSCredentials.authority(name: context.tool.name, account: "lti-tool:\(context.tool.clientID)", baseURL: issuer))
+            try await LRSClock.shared.write { stored in
+                let statement = try AGSStatement.statement(source, stored: stored, authority: client.authority)
+                try await request.db.writeTransaction { tx in
+                    let stored = try await LTIScore.query(on: tx).filter(\.$lineItemID == itemID).filter(\.$userSourcedID == member.sourcedID).first()
+                    try score.checkNotOlder(than: stored?.timestamp)
+                    let row = stored ?? LTIScore()
+                    row.lineItemID = itemID
+                    row.userSourcedID = member.sourcedID
+                    // Only a graded score changes the grade; progress is always kept.
+                    if score.changesGrade || stored == nil {
+                        row.scoreGiven = score.changesGrade ? score.scoreGiven : nil
+                        row.scoreMaximum = score.changesGrade ? (score.scoreMaximum ?? item.scoreMaximum) : nil
+                    }
+                    row.comment = score.comment ?? row.comment
+                    row.activityProgress = score.activityProgress.rawValue
+                    row.gradingProgress = score.gradingProgress.rawValue
+                    row.timestamp = score.timestamp
+                    row.updatedAt = Date()
+                    try await row.save(on: tx)
+                    try await StatementStore(database: tx, tenantID: context.tenantID).store([statement], payloads: [:], client: client, people: [member.sourcedID])
                 }
-                row.comment = score.comment ?? row.comment
-                row.activityProgress = score.activityProgress.rawValue
-                row.gradingProgress = score.gradingProgress.rawValue
-                row.timestamp = score.timestamp
-                row.updatedAt = Date()
-                try await row.save(on: tx)
             }
             return Response(status: .noContent)
         }

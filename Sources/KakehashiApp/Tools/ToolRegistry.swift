@@ -53,6 +53,8 @@ public struct ToolRegistry: Sendable {
         "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem", "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly",
         "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly", "https://purl.imsglobal.org/spec/lti-ags/scope/score",
         "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly",
+        // The tenant's LRS (xAPI), see LRSCredentials.scope.
+        LRSCredentials.scope,
     ]
 
     /// Checks a description; each problem names its field.
