@@ -43,9 +43,9 @@ enum AGSStatement {
             let maximum = score.scoreMaximum ?? source.scoreMaximum
             var parts: [(String, JSON)] = []
             if maximum > 0 {
-                parts.append(("scaled", .number(.double(min(1, max(-1, given / maximum))))))
+                parts.append(("scaled", number(min(1, max(-1, given / maximum)))))
                 if given >= 0, given <= maximum {
-                    parts += [("raw", .number(.double(given))), ("min", .number(.double(0))), ("max", .number(.double(maximum)))]
+                    parts += [("raw", number(given)), ("min", number(0)), ("max", number(maximum))]
                 }
             }
             if !parts.isEmpty { result.append(("score", .object(JSONObject(parts)))) }
@@ -77,6 +77,11 @@ enum AGSStatement {
         ]))))
         members.append(("timestamp", .string(Timestamp.format(score.timestamp))))
         return .object(JSONObject(members))
+    }
+
+    /// Whole numbers as integers (`40`, not `40.0`), as tools wrote them.
+    static func number(_ value: Double) -> JSON {
+        value == value.rounded() && abs(value) < 1e15 ? .number(.integer(Int64(value))) : .number(.double(value))
     }
 
     /// The validated statement, ready for ``StatementStore``.

@@ -1,0 +1,174 @@
+import Fluent
+import Foundation
+import LTI
+import Testing
+import VaporTesting
+
+@testable import KakehashiApp
+
+/// The Learning Record Store from a client's side (the independent conformance suite is
+/// Tests/Interop/xapi): storage round trip, tenant isolation, credentials, actor resolution and
+/// AGS scores recorded as statements.
+@Suite struct LRSTests {
+    struct Answer {
+        var status: HTTPStatus
+        var body: String
+        var headers: HTTPHeaders
+    }
+
+    static func basic(_ issued: LRSCredentials.Issued) -> String {
+        "Basic " + Data("\(issued.key):\(issued.secret)".utf8).base64EncodedString()
+    }
+
+    static func xapi(
+        _ app: Application, _ method: HTTPMethod, _ path: String, authorization: String?, version: String? = "1.0.3", body: String? = nil,
+        contentType: String = "application/json"
+    ) async throws -> Answer {
+        var answer = Answer(status: .ok, body: "", headers: [:])
+        try await app.testing().test(method, "xapi/" + path, beforeRequest: { request in
+            if let authorization { request.headers.replaceOrAdd(name: .authorization, value: authorization) }
+            if let version { request.headers.replaceOrAdd(name: "X-Experience-API-Version", value: version) }
+            if let body {
+                request.headers.replaceOrAdd(name: .contentType, value: contentType)
+                request.body = ByteBuffer(string: body)
+            }
+        }) { response async in answer = Answer(status: response.status, body: response.body.string, headers: response.headers) }
+        return answer
+    }
+
+    static func tenant(_ app: Application, _ prefix: String) async throws -> (code: String, issued: LRSCredentials.Issued) {
+        let code = uniqueTenant(prefix)
+        _ = try await importPackage(try demoPackage(schools: 1, students: 5), tenant: code, app: app)
+        return (code, try await LRSCredentials.create(tenantCode: code, label: "test client", actor: "test", database: app.db))
+    }
+
+    static func statement(id: UUID = UUID(), mbox: String = "mailto:\(UUID().uuidString.lowercased())@example.org", actor: String? = nil) -> String {
+        let actorJSON = actor ?? #"{"objectType":"Agent","name":"山田 花子","mbox":"\#(mbox)"}"#
+        return #"{"id":"\#(id.uuidString.lowercased())","actor":\#(actorJSON),"verb":{"id":"http://adlnet.gov/expapi/verbs/answered","display":{"ja-JP":"回答した"}},"object":{"id":"https://kakehashi.test/activities/kanji-1","definition":{"name":{"ja-JP":"漢字ドリル"},"extensions":{"https://w3id.org/japan-xapi/extensions/course-of-study-code":["8260213211200000"],"https://w3id.org/japan-xapi/extensions/grade":["3"]}}}}"#
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func statementsRoundTripWithinTheirTenant(database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in
+            let (a, credentialsA) = try await Self.tenant(app, "lrs-a")
+            let (_, credentialsB) = try await Self.tenant(app, "lrs-b")
+            let id = UUID()
+            let sent = Self.statement(id: id)
+            let post = try await Self.xapi(app, .POST, "statements", authorization: Self.basic(credentialsA), body: sent)
+            #expect(post.status == .ok && post.body == #"["\#(id.uuidString.lowercased())"]"#)
+            #expect(post.headers.first(name: "X-Experience-API-Version") == "1.0.3")
+
+            let got = try await Self.xapi(app, .GET, "statements?statementId=\(id.uuidString.lowercased())", authorization: Self.basic(credentialsA))
+            #expect(got.status == .ok && got.body.contains("漢字ドリル") && got.body.contains(#""stored":"#) && got.body.contains("lrs-key:\(credentialsA.key)"))
+            #expect(got.headers.first(name: "X-Experience-API-Consistent-Through") != nil)
+
+            // The same statement again changes nothing; another one under the id is a conflict.
+            let again = try await Self.xapi(app, .POST, "statements", authorization: Self.basic(credentialsA), body: sent)
+            #expect(again.status == .ok, "\(again.body)")
+            #expect(try await Self.xapi(app, .PUT, "statements?statementId=\(id.uuidString.lowercased())", authorization: Self.basic(credentialsA),
+                                        body: Self.statement(id: id, mbox: "mailto:other@example.org")).status == .conflict)
+
+            // Another tenant sees nothing of it, and may store its own statement under the same id.
+            #expect(try await Self.xapi(app, .GET, "statements?statementId=\(id.uuidString.lowercased())", authorization: Self.basic(credentialsB)).status == .notFound)
+            let listB = try await Self.xapi(app, .GET, "statements?activity=https://kakehashi.test/activities/kanji-1", authorization: Self.basic(credentialsB))
+            #expect(listB.status == .ok && listB.body == #"{"statements":[],"more":""}"#)
+            #expect(try await Self.xapi(app, .POST, "statements", authorization: Self.basic(credentialsB), body: sent).status == .ok)
+
+            // Index columns, including the Japan xAPI profile's.
+            let tenantID = try #require(try await Tenant.query(on: app.db).filter(\.$code == a).first()?.id)
+            let row = try await BulkSQL(app.db).run(
+                "SELECT \"verb_id\", \"jp_course_of_study\", \"jp_grade\", \"credential\" FROM \"lrs_statements\" WHERE \"tenant_id\" = ? AND \"statement_id\" = ?",
+                [.uuid(tenantID), .text(id.uuidString.lowercased())], columns: ["verb_id", "jp_course_of_study", "jp_grade", "credential"])
+            #expect(row.count == 1 && row.first?[1] == "8260213211200000" && row.first?[2] == "3" && row.first?[3] == "key:\(credentialsA.key)")
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func everyLRSRouteRefusesWithoutCredentials(database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in
+            let (code, issued) = try await Self.tenant(app, "lrs-auth")
+            let calls: [(HTTPMethod, String)] = [
+                (.GET, "statements"), (.POST, "statements"), (.PUT, "statements?statementId=\(UUID().uuidString)"),
+                (.GET, "activities/state?activityId=https://a.test/1&agent=%7B%22mbox%22%3A%22mailto%3Aa%40b.jp%22%7D"),
+                (.PUT, "activities/state?activityId=https://a.test/1&agent=%7B%22mbox%22%3A%22mailto%3Aa%40b.jp%22%7D&stateId=s"),
+                (.POST, "activities/state"), (.DELETE, "activities/state"),
+                (.GET, "activities/profile?activityId=https://a.test/1"), (.PUT, "activities/profile"), (.POST, "activities/profile"), (.DELETE, "activities/profile"),
+                (.GET, "agents/profile"), (.PUT, "agents/profile"), (.POST, "agents/profile"), (.DELETE, "agents/profile"),
+                (.GET, "activities?activityId=https://a.test/1"), (.GET, "agents"),
+            ]
+            let wrong = "Basic " + Data("\(issued.key):not-the-secret".utf8).base64EncodedString()
+            for (method, path) in calls {
+                for authorization in [nil, wrong, "Bearer \(issued.secret)"] as [String?] {
+                    let answer = try await Self.xapi(app, method, path, authorization: authorization, body: method == .GET || method == .DELETE ? nil : "{}")
+                    #expect(answer.status == .unauthorized, "\(method) \(path) with \(authorization ?? "nothing")")
+                    #expect(answer.headers.first(name: "X-Experience-API-Version") == "1.0.3")
+                }
+            }
+            // About is public.
+            #expect(try await Self.xapi(app, .GET, "about", authorization: nil).status == .ok)
+            // Only the secret's hash is stored, and the creation is in the tenant's audit log.
+            let stored = try #require(try await LRSCredential.query(on: app.db).filter(\.$key == issued.key).first())
+            #expect(stored.secretHash == Sessions.hash(issued.secret) && stored.secretHash != issued.secret)
+            let events = try await AuditLog(database: app.db).events(tenant: code)
+            #expect(events.contains { $0.action == "lrs.credentials.create" && $0.subject == "lrs-key:\(issued.key)" && !$0.details.contains(issued.secret) })
+        }
+    }
+
+    @Test func aToolsPseudonymousActorIsResolvedToThePerson() async throws {
+        try await withApp(.sqlite) { app, settings in
+            let (code, issued) = try await Self.tenant(app, "lrs-actor")
+            let registration = try await ToolRegistry(database: app.db).register(LTILaunchTests.tool, tenantCode: code, status: .active, source: "test", actor: "test")
+            let tool = try #require(try await LTITool.query(on: app.db).filter(\.$clientID == registration.client_id).first())
+            let student = try #require(try await Accounts(database: app.db).list(tenantCode: code, role: "student").first)
+            let sub = ToolRegistry.pseudonymousSubject(tool: tool, tenantID: tool.tenantID, sourcedID: student.sourcedId)
+            let id = UUID()
+            let actor = #"{"objectType":"Agent","account":{"homePage":"\#(settings.baseURL)","name":"\#(sub)"}}"#
+            let unknown = UUID()
+            let stranger = #"{"objectType":"Agent","account":{"homePage":"\#(settings.baseURL)","name":"nobody-we-know"}}"#
+            let batch = "[" + Self.statement(id: id, actor: actor) + "," + Self.statement(id: unknown, actor: stranger) + "]"
+            #expect(try await Self.xapi(app, .POST, "statements", authorization: Self.basic(issued), body: batch).status == .ok)
+            let rows = try await BulkSQL(app.db).run(
+                "SELECT \"statement_id\", \"person_sourced_id\" FROM \"lrs_statements\" WHERE \"tenant_id\" = ? ORDER BY \"statement_id\"", [.uuid(tool.tenantID)],
+                columns: ["statement_id", "person_sourced_id"])
+            let people = Dictionary(uniqueKeysWithValues: rows.map { ($0[0] ?? "", $0[1]) })
+            #expect(people[id.uuidString.lowercased()] == .some(student.sourcedId))
+            #expect(people[unknown.uuidString.lowercased()] == .some(nil))
+            // The statement is kept as sent.
+            let got = try await Self.xapi(app, .GET, "statements?statementId=\(id.uuidString.lowercased())", authorization: Self.basic(issued))
+            #expect(got.body.contains(sub) && !got.body.contains(student.sourcedId))
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func anAGSScoreIsAlsoAStatement(database: TestDatabase) async throws {
+        try await withApp(database) { app, settings in
+            let services = LTIServicesTests()
+            let world = try await services.world(app)
+            // The tool may also use the LRS.
+            let tool = try #require(try await LTITool.query(on: app.db).filter(\.$clientID == world.tool.client_id).first())
+            tool.scopes += " " + LRSCredentials.scope
+            try await tool.update(on: app.db)
+            let (status, granted) = try await services.token(
+                app, assertion: try await services.assertion(world, settings), scope: ([AGSScope.lineItem, AGSScope.score, LRSCredentials.scope]).joined(separator: " "))
+            #expect(status == .ok)
+            let bearer = try #require(granted["access_token"])
+            let lineItems = settings.baseURL + "/lti/deployments/\(world.tool.deployment_id)/contexts/\(world.classID)/lineitems"
+            let created = try await services.call(app, .POST, lineItems, bearer: bearer, contentType: AGSMediaType.lineItem, body: #"{"label":"漢字テスト","scoreMaximum":50}"#)
+            #expect(created.0 == .created)
+            let itemURL = try #require(try JSONDecoder().decode(LineItem.self, from: Data(created.1.utf8)).id)
+            let sub = ToolRegistry.pseudonymousSubject(tool: tool, tenantID: tool.tenantID, sourcedID: world.student.sourcedId)
+            let score = #"{"userId":"\#(sub)","scoreGiven":40,"scoreMaximum":50,"activityProgress":"Completed","gradingProgress":"FullyGraded","timestamp":"2026-04-01T09:00:00.000Z"}"#
+            #expect(try await services.call(app, .POST, AGSURL.scores(of: itemURL), bearer: bearer, contentType: AGSMediaType.score, body: score).0 == .noContent)
+
+            let rows = try await BulkSQL(app.db).run(
+                "SELECT \"verb_id\", \"person_sourced_id\", \"object_activity_id\" FROM \"lrs_statements\" WHERE \"tenant_id\" = ?", [.uuid(tool.tenantID)],
+                columns: ["verb_id", "person_sourced_id", "object_activity_id"])
+            #expect(rows.count == 1)
+            #expect(rows.first?[0] == "http://adlnet.gov/expapi/verbs/scored" && rows.first?[1] == world.student.sourcedId && rows.first?[2] == itemURL)
+
+            // The tool reads it back from the LRS with its bearer token.
+            let read = try await Self.xapi(app, .GET, "statements?verb=http://adlnet.gov/expapi/verbs/scored", authorization: "Bearer \(bearer)")
+            #expect(read.status == .ok && read.body.contains(#""raw":40"#) && read.body.contains(#""scaled":0.8"#) && read.body.contains(sub))
+        }
+    }
+}
