@@ -65,13 +65,22 @@ struct StatementsResource: Sendable {
             try SignedStatement.verifyAll(statements, payloads: payloads, version: version)
             try StatementSignatures.verifyCertificates(statements, payloads: payloads)
             let people = try await ActorResolver(database: database, tenantID: client.tenantID, issuer: issuer).people(of: statements, toolID: client.toolID)
+            // Parsed again only if a stored statement shares an id (a retried batch), and then once.
             let json = body.statementJSON
+            let parsed = LockedBox<[JSON]?>(nil)
             let received: @Sendable (Int) -> JSON? = { index in
-                switch try? JSONParser.parse(json) {
-                case .array(let elements)?: elements.indices.contains(index) ? elements[index] : nil
-                case let single?: index == 0 ? single : nil
-                case nil: nil
+                let elements = parsed.mutate { cached -> [JSON] in
+                    if let cached { return cached }
+                    let fresh: [JSON]
+                    switch try? JSONParser.parse(json) {
+                    case .array(let elements)?: fresh = elements
+                    case let single?: fresh = [single]
+                    case nil: fresh = []
+                    }
+                    cached = fresh
+                    return fresh
                 }
+                return elements.indices.contains(index) ? elements[index] : nil
             }
             return try await database.writeTransaction { tx in
                 try await StatementStore(database: tx, tenantID: client.tenantID).store(
