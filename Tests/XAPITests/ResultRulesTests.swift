@@ -40,9 +40,14 @@ struct ResultRulesTests {
         expectAccepted(withScore(["raw": 1000]))
     }
 
-    @Test func minMustBeBelowMax() {
-        expectRejected(withScore(["min": 10, "max": 10]), code: "score.max-not-above-min", path: "$.result.score.max")
-        expectRejected(withScore(["min": 10, "max": 5]), code: "score.max-not-above-min", path: "$.result.score.max")
+    @Test func maxMustNotBeBelowMin() {
+        expectRejected(withScore(["min": 10, "max": 5]), code: "score.max-below-min", path: "$.result.score.max")
+        expectRejected(withScore(["min": 0, "max": -0.5]), code: "score.max-below-min", path: "$.result.score.max")
+    }
+
+    @Test func anItemWorthNothingIsAccepted() {
+        expectAccepted(withScore(["raw": 0, "min": 0, "max": 0]))
+        expectAccepted(withScore(["raw": 5, "min": 5, "max": 5]))
     }
 
     @Test(arguments: ["scaled", "raw", "min", "max"])

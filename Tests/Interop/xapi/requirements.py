@@ -6,7 +6,7 @@ written for this catalogue.
 Flags:
   both  applies to 1.0.3 and 2.0.0 (for 2.0.0 read "1.0.x" as "2.0.x" where a version is named)
   1.0   applies to 1.0.3 only (the Alternate Request Syntax, removed in 2.0)
-  gone  withdrawn by the ADL suite itself ("there is no XAPI-00136", 00137/00138 "removed"):
+  gone  withdrawn by the ADL suite itself ("there is no XAPI-00136", 00137/00138 and 00095 "removed"):
         listed for completeness, not counted
 
 Then come the Kakehashi requirements that sit on top of the spec (the contract of the Kakehashi
@@ -17,7 +17,7 @@ reported on their own lines and not counted in M.
 from dataclasses import dataclass
 
 _TABLE = """
-XAPI-00001|both|Reject (400) a statement with a property whose value is null, an empty object or no value, except inside extensions
+XAPI-00001|both|Reject (400) a statement with a property whose value is null, except inside extensions (the ADL wording adds empty objects; Data 2.2.s2.b1 makes those a sender's SHOULD NOT, 2.2.s4.b1.b1 has the LRS reject nulls, and the ADL suite tests nulls only: Kakehashi accepts empty objects)
 XAPI-00002|both|Keep numbers with at least the precision of an IEEE 754 32-bit float
 XAPI-00003|both|Reject (400) a statement without actor
 XAPI-00004|both|Reject (400) a statement without verb
@@ -111,7 +111,7 @@ XAPI-00091|both|Reject (400) a context language that is not an RFC 5646 tag
 XAPI-00092|both|Reject (400) context.statement that is not a StatementRef
 XAPI-00093|both|Reject (400) contextActivities keys other than parent, grouping, category, other
 XAPI-00094|both|Reject (400) contextActivities values that are not activities
-XAPI-00095|both|Reject (400) an empty contextActivities object
+XAPI-00095|gone|Reject an empty contextActivities object (removed by the ADL suite "per 02/08/2017 spec call")
 XAPI-00096|both|Context activities come back as arrays even when one object was sent
 XAPI-00097|both|The LRS assigns stored on receipt
 XAPI-00098|both|Reject (400) a group authority that does not have exactly two agents

@@ -34,9 +34,11 @@ extension Validation {
                 throw v.error("score.scaled-out-of-range", "score.scaled must be between -1 and 1 inclusive; got \(scaled).")
             }
         }
-        if let min = numbers["min"], let max = numbers["max"], !(min < max) {
+        // Data 2.4.5.1 calls max "greater than min"; XAPI-00080 rejects a max *below* min. An
+        // item worth nothing (min = max = raw = 0) is real data, so only max < min is refused.
+        if let min = numbers["min"], let max = numbers["max"], max < min {
             try at("max") { v throws(XAPIError) in
-                throw v.error("score.max-not-above-min", "score.max (\(max)) must be greater than score.min (\(min)).")
+                throw v.error("score.max-below-min", "score.max (\(max)) must not be less than score.min (\(min)).")
             }
         }
         if let raw = numbers["raw"] {
