@@ -75,3 +75,24 @@ import Testing
         #expect(try await SQLiteWriteGate.run { "next" } == "next")
     }
 }
+
+/// SQLite's per-connection settings reach every connection the server uses (one per event
+/// loop), not only the one that ran them at start-up.
+@Suite struct SQLiteConnectionSettingsTests {
+    @Test func everyConnectionSyncsNormallyAndWaitsForOtherProcesses() async throws {
+        try await withApp(.sqlite) { app, _ in
+            var seen = 0
+            for eventLoop in app.eventLoopGroup.makeIterator() {
+                let database = try #require(app.databases.database(logger: app.logger, on: eventLoop))
+                try await database.withConnection { connection in
+                    let synchronous = try await connection.sql.raw("PRAGMA synchronous").first()?.decode(column: "synchronous", as: Int.self)
+                    let timeout = try await connection.sql.raw("PRAGMA busy_timeout").first()?.decode(column: "timeout", as: Int.self)
+                    #expect(synchronous == 1, "synchronous=NORMAL is 1")
+                    #expect(timeout == 30_000)
+                }
+                seen += 1
+            }
+            #expect(seen == System.coreCount, "one event loop per core, one connection each")
+        }
+    }
+}
