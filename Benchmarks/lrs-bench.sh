@@ -152,7 +152,7 @@ load() {
 import json, sys
 r = json.load(open(sys.argv[1]))
 rate = r.get("statements_per_s", r.get("queries_per_s"))
-print(f"  {sys.argv[2]}: {rate}/s, p95 {r['latency_ms'].get('p95')} ms, {r['errors']} errors")
+print(f"  {sys.argv[2]}: {rate}/s, p95 {r['latency_ms'].get('p95')} ms, {r['errors']} errors, {r.get('retries', 0)} retries")
 for sample in r["error_samples"]:
     print(f"  error: {sample}")
 PY
@@ -373,6 +373,18 @@ if pg_ingest:
     print()
     print(f"PostgreSQL ingestion next to its floor: batched {ratio(pg_ingest['statements_per_s'], pfb.get('statements_per_s'))}, "
           f"single {ratio(pg_single['statements_per_s'], pfs.get('statements_per_s'))}; server VmHWM {load('pg-server')['vmhwm_mb']} MB.")
+notes = []
+for name in ("ingest", "single", "populate", "query", "pg-ingest", "pg-single"):
+    r = load(name) or {}
+    if r.get("errors_by_kind") or r.get("retried_by_kind"):
+        kinds = "; ".join(f"{e['kind']} x {e['count']}" for e in r.get("errors_by_kind", []))
+        retried = "; ".join(f"{e['kind']} x {e['count']}" for e in r.get("retried_by_kind", []))
+        notes.append(f"- {name}: " + (f"errors {kinds}" if kinds else "no errors") + (f"; retried after {retried}" if retried else ""))
+if notes:
+    print()
+    print("Errors and retries (a retry sends the same statement ids again):")
+    print()
+    print("\n".join(notes))
 for name in ("ingest", "single", "populate", "query", "pg-ingest", "pg-single"):
     r = load(name)
     for sample in (r or {}).get("error_samples", []):

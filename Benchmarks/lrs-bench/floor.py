@@ -168,7 +168,8 @@ def psql(url, script_path):
 
 
 def pg_schema(table):
-    return (f"CREATE TABLE IF NOT EXISTS {table} (statement_id TEXT PRIMARY KEY, actor TEXT NOT NULL, verb TEXT NOT NULL, "
+    return ("SET client_min_messages = warning;\n"
+            f"CREATE TABLE IF NOT EXISTS {table} (statement_id TEXT PRIMARY KEY, actor TEXT NOT NULL, verb TEXT NOT NULL, "
             f"activity TEXT, registration TEXT, timestamp_us BIGINT NOT NULL, stored_us BIGINT NOT NULL, statement TEXT NOT NULL);\n"
             f"CREATE INDEX IF NOT EXISTS {table}_stored ON {table} (stored_us);\n"
             f"CREATE INDEX IF NOT EXISTS {table}_verb ON {table} (verb, stored_us);\n"

@@ -27,6 +27,8 @@ struct PostLoad: Sendable {
         var warmupStatements = 0
         var afterWindowStatements = 0
         var retries = 0
+        /// Why requests were retried (the failures a retry then got past are not errors).
+        var retried: [String: Int] = [:]
         var errors: [String: Int] = [:]
         var errorSamples: [String] = []
     }
@@ -116,6 +118,10 @@ struct PostLoad: Sendable {
                         if answer.status >= 500 || answer.status == 409, attempt < retries {
                             attempt += 1
                             result.retries += 1
+                            result.retried["HTTP \(answer.status)", default: 0] += 1
+                            if result.errorSamples.count < 3 {
+                                result.errorSamples.append("body \(body.index), retried: HTTP \(answer.status): \(String(buffer: answer.body).prefix(300))")
+                            }
                             continue
                         }
                     }
@@ -124,6 +130,8 @@ struct PostLoad: Sendable {
                     if attempt < retries {
                         attempt += 1
                         result.retries += 1
+                        result.retried["\(type(of: error))", default: 0] += 1
+                        if result.errorSamples.count < 3 { result.errorSamples.append("body \(body.index), retried: \(error)") }
                         try? await Task.sleep(for: .milliseconds(100))
                         continue
                     }
@@ -187,6 +195,7 @@ struct PostReport: Codable, Sendable {
     var errorsByKind: [ErrorKind]
     var errorSamples: [String]
     var retries: Int
+    var retriedByKind: [ErrorKind]
     /// Per request (a batch or one statement), retries included.
     var latencyMs: Latency
     var server: ServerSampler.Result
@@ -218,6 +227,9 @@ struct PostReport: Codable, Sendable {
         errors = byKind.values.reduce(0, +)
         errorSamples = Array(results.flatMap(\.errorSamples).prefix(5))
         retries = results.reduce(0) { $0 + $1.retries }
+        var retried: [String: Int] = [:]
+        for result in results { retried.merge(result.retried, uniquingKeysWith: +) }
+        retriedByKind = retried.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { ErrorKind(kind: $0.key, count: $0.value) }
         latencyMs = Latency(results.flatMap(\.latencies))
         self.server = server
         serverCPUMsPer1000 = server.cpuS.flatMap { statements > 0 ? Rounding.round($0 * 1_000_000 / Double(statements)) : nil }
@@ -229,7 +241,7 @@ struct PostReport: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case clients, warmupS, durationS, wallS, statements, bodies, statementsPerS, warmupStatements, afterWindowStatements, storedTotal
-        case errors, errorsByKind, errorSamples, retries, latencyMs, server
+        case errors, errorsByKind, errorSamples, retries, retriedByKind, latencyMs, server
         case serverCPUMsPer1000 = "server_cpu_ms_per_1000"
         case sourceBodies, sourceStatements, sourceExhausted, executor
     }
