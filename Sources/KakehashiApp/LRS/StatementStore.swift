@@ -251,7 +251,7 @@ struct StatementStore: Sendable {
         }
         if let activity = query.activity, query.agentKey != nil {
             conditions.append(
-                "EXISTS (SELECT 1 FROM \"lrs_statement_activities\" a WHERE a.\"tenant_id\" = s.\"tenant_id\" AND a.\"statement_id\" = s.\"statement_id\" AND a.\"activity_id\" = ?"
+                "EXISTS (SELECT 1 FROM \"lrs_statement_activities\" a WHERE a.\"tenant_id\" = s.\"tenant_id\" AND a.\"activity_id\" = ? AND a.\"stored_us\" = s.\"stored_us\" AND a.\"statement_id\" = s.\"statement_id\""
                     + (query.relatedActivities ? ")" : " AND a.\"direct\" = 1)"))
             binds.append(.text(activity))
         }

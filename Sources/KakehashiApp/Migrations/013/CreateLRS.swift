@@ -38,8 +38,6 @@ struct CreateLRS: AsyncMigration {
             .create()
         try await sql.create(index: "lrs_statements_stored").on(LRSSchema.statements).column("tenant_id").column("stored_us").run()
         try await sql.create(index: "lrs_statements_verb").on(LRSSchema.statements).column("tenant_id").column("verb_id").column("stored_us").run()
-        try await sql.create(index: "lrs_statements_actor_verb").on(LRSSchema.statements)
-            .column("tenant_id").column("actor_key").column("verb_id").column("stored_us").run()
         try await sql.raw(
             "CREATE INDEX \"lrs_statements_registration\" ON \"lrs_statements\" (\"tenant_id\", \"registration\", \"stored_us\") WHERE \"registration\" IS NOT NULL"
         ).run()
@@ -54,28 +52,27 @@ struct CreateLRS: AsyncMigration {
 
         // `agent` filter: one row per agent key of a statement; `direct` = 1 for the keys the
         // plain filter matches (actor, object, their members), 0 for related_agents only.
-        try await database.schema(LRSSchema.statementAgents)
-            .field("tenant_id", .uuid, .required)
-            .field("agent_key", .string, .required)
-            .field("verb_id", .string, .required)
-            .field("stored_us", .int64, .required)
-            .field("statement_id", .string, .required)
-            .field("direct", .int64, .required)
-            .compositeIdentifier(over: "tenant_id", "agent_key", "statement_id")
-            .create()
-        try await sql.create(index: "lrs_statement_agents_query").on(LRSSchema.statementAgents)
-            .column("tenant_id").column("agent_key").column("verb_id").column("stored_us").run()
         // `activity` filter: `direct` = 1 for the object Activity, 0 for related_activities only.
-        try await database.schema(LRSSchema.statementActivities)
-            .field("tenant_id", .uuid, .required)
-            .field("activity_id", .string, .required)
-            .field("stored_us", .int64, .required)
-            .field("statement_id", .string, .required)
-            .field("direct", .int64, .required)
-            .compositeIdentifier(over: "tenant_id", "activity_id", "statement_id")
-            .create()
-        try await sql.create(index: "lrs_statement_activities_query").on(LRSSchema.statementActivities)
-            .column("tenant_id").column("activity_id").column("stored_us").run()
+        // The primary key is the query's order, so the table is its own index: on SQLite a
+        // WITHOUT ROWID table, one B-tree per row instead of three (table, key, query index);
+        // ingestion writes two or three of these rows per statement.
+        let kind = SQLDialectKind(sql)
+        let integer = kind == .sqlite ? "INTEGER" : "BIGINT"
+        let clustered = kind == .sqlite ? " WITHOUT ROWID" : ""
+        try await sql.raw(
+            """
+            CREATE TABLE \(ident: LRSSchema.statementAgents) ("tenant_id" UUID NOT NULL, "agent_key" TEXT NOT NULL, "verb_id" TEXT NOT NULL,
+              "stored_us" \(unsafeRaw: integer) NOT NULL, "statement_id" TEXT NOT NULL, "direct" \(unsafeRaw: integer) NOT NULL,
+              PRIMARY KEY ("tenant_id", "agent_key", "verb_id", "stored_us", "statement_id"))\(unsafeRaw: clustered)
+            """
+        ).run()
+        try await sql.raw(
+            """
+            CREATE TABLE \(ident: LRSSchema.statementActivities) ("tenant_id" UUID NOT NULL, "activity_id" TEXT NOT NULL,
+              "stored_us" \(unsafeRaw: integer) NOT NULL, "statement_id" TEXT NOT NULL, "direct" \(unsafeRaw: integer) NOT NULL,
+              PRIMARY KEY ("tenant_id", "activity_id", "stored_us", "statement_id"))\(unsafeRaw: clustered)
+            """
+        ).run()
 
         try await database.schema(LRSSchema.attachments)
             .field("tenant_id", .uuid, .required)
