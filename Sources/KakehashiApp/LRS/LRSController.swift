@@ -81,7 +81,8 @@ struct LRSController: RouteCollection {
         case .statements:
             let settings = http.application.settings
             let path = (URLComponents(string: settings.baseURL)?.path ?? "") + "/xapi/statements"
-            return try await StatementsResource(database: database, client: client, version: version, issuer: settings.baseURL, statementsPath: path)
+            return try await StatementsResource(
+                database: database, client: client, version: version, issuer: settings.baseURL, statementsPath: path, queue: http.application.statementIngestQueue)
                 .handle(request)
         case .state: return try await DocumentsResource(kind: .state, database: database, client: client, version: version).handle(request)
         case .activityProfile: return try await DocumentsResource(kind: .activity, database: database, client: client, version: version).handle(request)

@@ -30,71 +30,106 @@ struct StatementStore: Sendable {
     @discardableResult
     func store(
         _ statements: [ValidatedStatement], payloads: [String: AttachmentPayload], client: LRSClient, people: [String?],
-        received: @Sendable (Int) -> JSON? = { _ in nil }
+        received: @escaping @Sendable (Int) -> JSON? = { _ in nil }
     ) async throws -> [UUID] {
-        let inBatch = statements.count > 1
-        func path(_ index: Int, _ rest: String) -> String { inBatch ? "$[\(index)]\(rest)" : "$\(rest)" }
+        let job = Job(statements: statements, payloads: payloads, client: client, people: people, received: received)
+        return try await storeGroup([job])[0].get()
+    }
 
-        // 1. Ids already stored: the same statement again is skipped, another one is a conflict.
-        var skip = Set<Int>()
-        let sentIDs = statements.enumerated().filter { !$0.element.idWasGenerated }
-        if !sentIDs.isEmpty {
-            var existing: [String: String] = [:]
-            for chunk in Self.chunks(sentIDs.map { UUIDText.format($0.element.id) }, size: 1000) {
-                let rows = try await sql.run(
-                    "SELECT \"statement_id\", \"statement\" FROM \"lrs_statements\" WHERE \"tenant_id\" = ? AND \"statement_id\" IN (\(Self.placeholders(chunk.count)))",
-                    [.uuid(tenantID)] + chunk.map { .text($0) }, columns: ["statement_id", "statement"])
-                for row in rows { if let id = row[0], let text = row[1] { existing[id] = text } }
-            }
-            for (index, statement) in sentIDs {
-                guard let text = existing[UUIDText.format(statement.id)] else { continue }
-                let stored = try? JSONParser.parse(Array(text.utf8))
-                guard let stored, StatementComparison.matches(received(index) ?? statement.statement, stored) else {
-                    throw XAPIError(
-                        code: "statement.conflict", path: path(index, ".id"), status: 409,
-                        message: "A different statement with the id \(UUIDText.format(statement.id)) is stored already; statements cannot be changed.")
-                }
-                skip.insert(index)
+    /// One request's statements (a PUT, or a POST of one or many), as the ingestion queue hands
+    /// them over.
+    struct Job: Sendable {
+        var statements: [ValidatedStatement]
+        var payloads: [String: AttachmentPayload]
+        var client: LRSClient
+        var people: [String?]
+        var received: @Sendable (Int) -> JSON?
+    }
+
+    /// Stores several requests' statements of this tenant with one set of multi-row statements
+    /// (group commit: the caller's transaction holds them all). Each job is judged as if it came
+    /// after the ones before it: its own conflict (409) or voiding error (400) refuses that job
+    /// alone, before anything of it is written; the others are stored. Errors that are not the
+    /// client's (the database's) propagate, and the caller's transaction rolls back every job.
+    func storeGroup(_ jobs: [Job]) async throws -> [Result<[UUID], XAPIError>] {
+        var results = [Result<[UUID], XAPIError>](repeating: .success([]), count: jobs.count)
+
+        // 1. Ids already stored (one read for the group), and ids of earlier jobs in the group.
+        var sent: [String] = []
+        for job in jobs { for statement in job.statements where !statement.idWasGenerated { sent.append(UUIDText.format(statement.id)) } }
+        var existing: [String: String] = [:]
+        for chunk in Self.chunks(sent, size: 1000) {
+            let rows = try await sql.run(
+                "SELECT \"statement_id\", \"statement\" FROM \"lrs_statements\" WHERE \"tenant_id\" = ? AND \"statement_id\" IN (\(Self.placeholders(chunk.count)))",
+                [.uuid(tenantID)] + chunk.map { .text($0) }, columns: ["statement_id", "statement"])
+            for row in rows { if let id = row[0], let text = row[1] { existing[id] = text } }
+        }
+        var accepted: [String: (json: JSON, isVoiding: Bool)] = [:]  // this group's statements so far
+        var voidingInStore: Set<String> = []
+        var unknownTargets: [String] = []
+        for job in jobs {
+            for statement in job.statements where statement.isVoiding {
+                let target = UUIDText.format(statement.voidedStatementID!)
+                if existing[target] == nil { unknownTargets.append(target) }
             }
         }
-        let fresh = statements.indices.filter { !skip.contains($0) }
-        guard !fresh.isEmpty else { return statements.map(\.id) }
-
-        // 2. Voiding: the target must not itself be a voiding statement (Data §2.3.2).
-        var byID: [UUID: ValidatedStatement] = [:]
-        for index in fresh { byID[statements[index].id] = statements[index] }
-        let voidings = fresh.filter { statements[$0].voidedStatementID != nil }
-        var targets: [String] = []
-        if !voidings.isEmpty {
-            var outside: [String] = []
-            for index in voidings {
-                let target = statements[index].voidedStatementID!
-                if let sibling = byID[target] {
-                    if sibling.isVoiding { throw Self.voidingVoiding(path(index, ".object.id")) }
-                } else {
-                    outside.append(UUIDText.format(target))
-                }
-                targets.append(UUIDText.format(target))
-            }
-            if !outside.isEmpty {
-                let rows = try await sql.run(
-                    "SELECT \"statement_id\" FROM \"lrs_statements\" WHERE \"tenant_id\" = ? AND \"voids\" IS NOT NULL AND \"statement_id\" IN (\(Self.placeholders(outside.count)))",
-                    [.uuid(tenantID)] + outside.map { .text($0) }, columns: ["statement_id"])
-                if let voidingTarget = rows.first?[0] ?? nil,
-                    let index = voidings.first(where: { UUIDText.format(statements[$0].voidedStatementID!) == voidingTarget })
-                {
-                    throw Self.voidingVoiding(path(index, ".object.id"))
-                }
-            }
+        for chunk in Self.chunks(Array(Set(unknownTargets)), size: 1000) {
+            let rows = try await sql.run(
+                "SELECT \"statement_id\" FROM \"lrs_statements\" WHERE \"tenant_id\" = ? AND \"voids\" IS NOT NULL AND \"statement_id\" IN (\(Self.placeholders(chunk.count)))",
+                [.uuid(tenantID)] + chunk.map { .text($0) }, columns: ["statement_id"])
+            for row in rows { if let id = row[0] { voidingInStore.insert(id) } }
         }
 
-        // 3. The statements and their filter rows.
+        // 2. Each job in order: skip what is stored with the same content, refuse the job on a
+        //    conflict or a voided voiding statement.
+        var fresh: [(job: Int, index: Int)] = []
+        for (number, job) in jobs.enumerated() {
+            let inBatch = job.statements.count > 1
+            func path(_ index: Int, _ rest: String) -> String { inBatch ? "$[\(index)]\(rest)" : "$\(rest)" }
+            var skip = Set<Int>()
+            var mine: [String: Bool] = [:]  // id → is voiding, within the job
+            for statement in job.statements { mine[UUIDText.format(statement.id)] = statement.isVoiding }
+            do {
+                for (index, statement) in job.statements.enumerated() where !statement.idWasGenerated {
+                    let id = UUIDText.format(statement.id)
+                    let earlier: JSON?
+                    if let text = existing[id] { earlier = try? JSONParser.parse(Array(text.utf8)) } else { earlier = accepted[id]?.json }
+                    guard existing[id] != nil || accepted[id] != nil else { continue }
+                    guard let earlier, StatementComparison.matches(job.received(index) ?? statement.statement, earlier) else {
+                        throw XAPIError(
+                            code: "statement.conflict", path: path(index, ".id"), status: 409,
+                            message: "A different statement with the id \(id) is stored already; statements cannot be changed.")
+                    }
+                    skip.insert(index)
+                }
+                for (index, statement) in job.statements.enumerated() where statement.isVoiding && !skip.contains(index) {
+                    let target = UUIDText.format(statement.voidedStatementID!)
+                    let targetIsVoiding = mine[target] ?? accepted[target]?.isVoiding ?? voidingInStore.contains(target)
+                        || (existing[target].flatMap { try? JSONParser.parse(Array($0.utf8)) }.map(Self.isVoiding) ?? false)
+                    if targetIsVoiding { throw Self.voidingVoiding(path(index, ".object.id")) }
+                }
+            } catch let error as XAPIError {
+                results[number] = .failure(error)
+                continue
+            }
+            for (index, statement) in job.statements.enumerated() where !skip.contains(index) {
+                fresh.append((number, index))
+                accepted[UUIDText.format(statement.id)] = (job.received(index) ?? statement.statement, statement.isVoiding)
+            }
+            results[number] = .success(job.statements.map(\.id))
+        }
+        guard !fresh.isEmpty else { return results }
+
+        // 3. The statements and their filter rows, for every job at once.
         var rows: [[BulkSQL.Value]] = []
         var agentRows: [[BulkSQL.Value]] = []
         var activityRows: [[BulkSQL.Value]] = []
+        var targets: [String] = []
+        var plain: [String] = []
         rows.reserveCapacity(fresh.count)
-        for index in fresh {
-            let statement = statements[index]
+        for (number, index) in fresh {
+            let job = jobs[number]
+            let statement = job.statements[index]
             let id = UUIDText.format(statement.id)
             let stored = Self.microseconds(statement.stored)
             let japan = statement.japanProfile
@@ -105,7 +140,7 @@ struct StatementStore: Sendable {
                 optional(statement.actorKey?.rawValue), .text(statement.objectKind.rawValue), optional(statement.objectActivityID),
                 optional(statement.objectAgentKey?.rawValue), optional(statement.statementRefTarget.map(UUIDText.format)),
                 optional(statement.voidedStatementID.map(UUIDText.format)), optional(statement.registration.map(UUIDText.format)), .int(0),
-                optional(people.indices.contains(index) ? people[index] : nil), .text(client.credential),
+                optional(job.people.indices.contains(index) ? job.people[index] : nil), .text(job.client.credential),
                 list(japan.grades), list(japan.subjects), list(japan.courseOfStudyCodes), list(japan.units), optional(japan.assessmentType),
                 .text(String(decoding: statement.encoded(), as: UTF8.self)),
             ])
@@ -119,19 +154,19 @@ struct StatementStore: Sendable {
             for activity in (statement.objectActivityID.map { [$0] } ?? []) + statement.relatedActivityIDs where seenActivities.insert(activity).inserted {
                 activityRows.append([.uuid(tenantID), .text(activity), .int(stored), .text(id), .int(activity == statement.objectActivityID ? 1 : 0)])
             }
+            if let target = statement.voidedStatementID { targets.append(UUIDText.format(target)) } else { plain.append(id) }
         }
         try await insert(LRSSchema.statements, columns: Self.statementColumns, rows: rows)
         try await insert(LRSSchema.statementAgents, columns: ["tenant_id", "agent_key", "verb_id", "stored_us", "statement_id", "direct"], rows: agentRows)
         try await insert(LRSSchema.statementActivities, columns: ["tenant_id", "activity_id", "stored_us", "statement_id", "direct"], rows: activityRows)
 
-        // 4. Voided flags: targets of this batch, and statements of this batch that a voiding
+        // 4. Voided flags: targets of this group, and statements of this group that a voiding
         //    statement stored earlier names.
         for chunk in Self.chunks(targets, size: 1000) {
             try await sql.run(
                 "UPDATE \"lrs_statements\" SET \"voided\" = 1 WHERE \"tenant_id\" = ? AND \"voids\" IS NULL AND \"statement_id\" IN (\(Self.placeholders(chunk.count)))",
                 [.uuid(tenantID)] + chunk.map { .text($0) })
         }
-        let plain = fresh.filter { statements[$0].voidedStatementID == nil }.map { UUIDText.format(statements[$0].id) }
         for chunk in Self.chunks(plain, size: 1000) {
             try await sql.run(
                 """
@@ -144,9 +179,9 @@ struct StatementStore: Sendable {
         var seenHashes = Set<String>()
         var attachmentRows: [[BulkSQL.Value]] = []
         let now = Self.microseconds(Date())
-        for index in fresh {
-            for attachment in statements[index].attachments where seenHashes.insert(attachment.sha2).inserted {
-                guard let payload = payloads[attachment.sha2] else { continue }
+        for (number, index) in fresh {
+            for attachment in jobs[number].statements[index].attachments where seenHashes.insert(attachment.sha2).inserted {
+                guard let payload = jobs[number].payloads[attachment.sha2] else { continue }
                 attachmentRows.append([
                     .uuid(tenantID), .text(payload.sha2), .text(payload.contentType ?? attachment.contentType), .int(Int64(payload.data.count)),
                     .blob(payload.data), .int(now),
@@ -158,8 +193,13 @@ struct StatementStore: Sendable {
             suffix: " ON CONFLICT (\"tenant_id\", \"sha2\") DO NOTHING")
 
         // 6. Canonical activity definitions and agent names for /activities and /agents.
-        try await ActivityCatalog(database: database, tenantID: tenantID).record(fresh.map { statements[$0].statement }, at: now)
-        return statements.map(\.id)
+        try await ActivityCatalog(database: database, tenantID: tenantID).record(fresh.map { jobs[$0.job].statements[$0.index].statement }, at: now)
+        return results
+    }
+
+    /// Whether a stored statement is a voiding statement (verb voided with a StatementRef).
+    static func isVoiding(_ statement: JSON) -> Bool {
+        statement["verb"]?["id"]?.string == "http://adlnet.gov/expapi/verbs/voided" && statement["object"]?["objectType"]?.string == "StatementRef"
     }
 
     static func voidingVoiding(_ path: String) -> XAPIError {

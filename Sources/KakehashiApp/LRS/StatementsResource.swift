@@ -11,6 +11,8 @@ struct StatementsResource: Sendable {
     let issuer: String
     /// Where `more` links point (the path of `/xapi/statements` on this server).
     let statementsPath: String
+    /// Writes go through the group-commit queue (``StatementIngestQueue``).
+    let queue: StatementIngestQueue
 
     func handle(_ request: LRSRequest) async throws -> LRSResponse {
         switch request.method {
@@ -82,10 +84,8 @@ struct StatementsResource: Sendable {
                 }
                 return elements.indices.contains(index) ? elements[index] : nil
             }
-            return try await database.writeTransaction { tx in
-                try await StatementStore(database: tx, tenantID: client.tenantID).store(
-                    statements, payloads: payloads, client: client, people: people, received: received)
-            }
+            let job = StatementStore.Job(statements: statements, payloads: payloads, client: client, people: people, received: received)
+            return try await queue.submit(job, tenantID: client.tenantID, database: database)
         }
     }
 

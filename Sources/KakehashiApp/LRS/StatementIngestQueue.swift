@@ -1,0 +1,75 @@
+import Fluent
+import Foundation
+import Vapor
+import XAPI
+
+/// Group commit for statement writes. SQLite has one writer, and each request's own transaction
+/// cost a dozen statements, each a hop to SQLite's threads and back: requests that arrive while a
+/// write is under way are stored together by the next one, as one set of multi-row statements
+/// in one transaction (``StatementStore/storeGroup(_:)``). Each request still gets its own
+/// answer: its conflict or voiding error refuses it alone; a database error fails the group
+/// (nothing of it is stored, and every client may retry).
+actor StatementIngestQueue {
+    /// At most this many statements go into one transaction (a request is never split).
+    static let groupLimit = 5_000
+
+    private struct Pending {
+        var tenantID: UUID
+        var job: StatementStore.Job
+        var continuation: CheckedContinuation<[UUID], any Error>
+    }
+
+    private var pending: [Pending] = []
+    private var draining = false
+
+    /// Stores `job`'s statements of `tenantID` with whatever else is waiting; returns their ids.
+    func submit(_ job: StatementStore.Job, tenantID: UUID, database: any Database) async throws -> [UUID] {
+        try await withCheckedThrowingContinuation { continuation in
+            pending.append(Pending(tenantID: tenantID, job: job, continuation: continuation))
+            if !draining {
+                draining = true
+                Task { await self.drain(database) }
+            }
+        }
+    }
+
+    private func drain(_ database: any Database) async {
+        while !pending.isEmpty {
+            var group: [Pending] = []
+            var count = 0
+            while let next = pending.first, group.isEmpty || count + next.job.statements.count <= Self.groupLimit {
+                group.append(pending.removeFirst())
+                count += next.job.statements.count
+            }
+            let work = group.map { (tenantID: $0.tenantID, job: $0.job) }
+            do {
+                let results = try await database.writeTransaction { tx in
+                    var out = [Result<[UUID], XAPIError>](repeating: .success([]), count: work.count)
+                    for (tenantID, indices) in Dictionary(grouping: work.indices, by: { work[$0].tenantID }) {
+                        let stored = try await StatementStore(database: tx, tenantID: tenantID).storeGroup(indices.map { work[$0].job })
+                        for (index, result) in zip(indices, stored) { out[index] = result }
+                    }
+                    return out
+                }
+                for (waiting, result) in zip(group, results) { waiting.continuation.resume(with: result.mapError { $0 as any Error }) }
+            } catch {
+                for waiting in group { waiting.continuation.resume(throwing: error) }
+            }
+        }
+        draining = false
+    }
+}
+
+struct StatementIngestQueueKey: StorageKey {
+    typealias Value = StatementIngestQueue
+}
+
+extension Application {
+    /// The group-commit queue of this application's statement writes (set up by `configure`).
+    var statementIngestQueue: StatementIngestQueue {
+        if let queue = storage[StatementIngestQueueKey.self] { return queue }
+        let queue = StatementIngestQueue()
+        storage[StatementIngestQueueKey.self] = queue
+        return queue
+    }
+}

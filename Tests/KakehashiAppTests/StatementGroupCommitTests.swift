@@ -1,0 +1,84 @@
+import Fluent
+import Foundation
+import Testing
+import VaporTesting
+import XAPI
+
+@testable import KakehashiApp
+
+/// Requests stored together in one transaction (group commit) are judged one after another: a
+/// request's conflict or voiding error refuses it alone, and what an earlier request of the
+/// group stored counts for the later ones exactly as if it had been committed before.
+@Suite struct StatementGroupCommitTests {
+    static func job(_ app: Application, _ statements: [String], tenantID: UUID) throws -> StatementStore.Job {
+        let validator = StatementValidator(version: .v1_0_3)
+        let authority = try JSONParser.parse(Array(#"{"objectType":"Agent","account":{"homePage":"https://kakehashi.test","name":"lrs-key:test"}}"#.utf8))
+        let body = "[" + statements.joined(separator: ",") + "]"
+        let validated = try validator.validateBatch(Array(body.utf8), assignment: LRSAssignment(stored: Date(), authority: authority))
+        let client = LRSClient(tenantID: tenantID, credential: "key:test", toolID: nil, authority: authority)
+        return StatementStore.Job(statements: validated, payloads: [:], client: client, people: validated.map { _ in nil }) { _ in nil }
+    }
+
+    static func voiding(_ target: UUID, id: UUID = UUID()) -> String {
+        #"{"id":"\#(id.uuidString.lowercased())","actor":{"mbox":"mailto:admin@example.org"},"verb":{"id":"http://adlnet.gov/expapi/verbs/voided","display":{"en-US":"voided"}},"object":{"objectType":"StatementRef","id":"\#(target.uuidString.lowercased())"}}"#
+    }
+
+    func stored(_ app: Application, _ id: UUID, tenantID: UUID) async throws -> (exists: Bool, voided: Bool) {
+        let rows = try await BulkSQL(app.db).run(
+            "SELECT CAST(\"voided\" AS TEXT) AS voided FROM \"lrs_statements\" WHERE \"tenant_id\" = ? AND \"statement_id\" = ?",
+            [.uuid(tenantID), .text(id.uuidString.lowercased())], columns: ["voided"])
+        return (!rows.isEmpty, rows.first?[0] == "1")
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func eachRequestOfAGroupIsJudgedAfterTheOnesBefore(database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in
+            let (code, _) = try await LRSTests.tenant(app, "group")
+            let tenantID = try #require(try await Tenant.query(on: app.db).filter(\.$code == code).first()?.id)
+            let a = UUID(), b = UUID(), c = UUID(), v = UUID()
+            let jobs = [
+                try Self.job(app, [LRSTests.statement(id: a)], tenantID: tenantID),
+                // The same id again with another actor: a conflict with the first request only.
+                try Self.job(app, [LRSTests.statement(id: b), LRSTests.statement(id: a, mbox: "mailto:other@example.org")], tenantID: tenantID),
+                // Voids the first request's statement, and stores c.
+                try Self.job(app, [Self.voiding(a, id: v), LRSTests.statement(id: c)], tenantID: tenantID),
+                // Voids the voiding statement of the request before: refused.
+                try Self.job(app, [Self.voiding(v)], tenantID: tenantID),
+            ]
+            let results = try await app.db.writeTransaction { tx in try await StatementStore(database: tx, tenantID: tenantID).storeGroup(jobs) }
+            #expect((try? results[0].get()) == [a])
+            guard case .failure(let conflict) = results[1] else { Issue.record("the second request was stored"); return }
+            #expect(conflict.status == 409 && conflict.path == "$[1].id")
+            #expect((try? results[2].get()) == [v, c])
+            guard case .failure(let voidingVoiding) = results[3] else { Issue.record("a voiding statement was voided"); return }
+            #expect(voidingVoiding.code == "voiding.target-is-voiding")
+
+            // Nothing of the refused requests is stored; the first is voided by the third.
+            #expect(try await stored(app, a, tenantID: tenantID) == (true, true))
+            #expect(try await stored(app, b, tenantID: tenantID).exists == false)
+            #expect(try await stored(app, c, tenantID: tenantID) == (true, false))
+            #expect(try await stored(app, v, tenantID: tenantID) == (true, false))
+        }
+    }
+
+    @Test func concurrentRequestsAreAllStoredOnceEach() async throws {
+        try await withApp(.sqlite) { app, _ in
+            let (_, issued) = try await LRSTests.tenant(app, "burst")
+            let ids = (0..<40).map { _ in UUID() }
+            let bodies = ids.map { LRSTests.statement(id: $0) }
+            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for body in bodies {
+                    group.addTask { try await LRSTests.xapi(app, .POST, "statements", authorization: LRSTests.basic(issued), body: body).status }
+                }
+                // One repeated request with the same content: accepted, stored once.
+                group.addTask { try await LRSTests.xapi(app, .POST, "statements", authorization: LRSTests.basic(issued), body: bodies[0]).status }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 != .ok }.isEmpty, "\(statuses.filter { $0 != .ok })")
+            let count = try await BulkSQL(app.db).run(
+                "SELECT CAST(COUNT(*) AS TEXT) AS n FROM \"lrs_statements\" WHERE \"statement_id\" IN (\(ids.map { _ in "?" }.joined(separator: ", ")))",
+                ids.map { .text($0.uuidString.lowercased()) }, columns: ["n"])
+            #expect(count.first?[0] == "40")
+        }
+    }
+}
