@@ -121,24 +121,73 @@ struct QueryLoad: Sendable {
         var detail: String
     }
 
-    /// The rows of a page, each checked against the query: its actor, its verb, stored ≥ since.
+    /// The rows of a page, each checked against the query (its actor, its verb, stored after
+    /// since) by scanning the bytes: the check runs on the load generator's one event loop
+    /// thread, between answers, so it must cost far less than a query. Every statement of the
+    /// LRS has one `"stored"` member, and the actor and verb are the query's own strings.
     private func check(_ body: ByteBuffer, entry: QueryPlan.Entry) throws -> (rows: Int, more: Bool) {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any],
-            let statements = object["statements"] as? [[String: Any]]
-        else { throw QueryFailure(kind: "not a StatementResult", detail: String(buffer: body)) }
-        let name = universe.students[entry.student]
-        for statement in statements {
-            let account = (statement["actor"] as? [String: Any])?["account"] as? [String: Any]
-            let verb = (statement["verb"] as? [String: Any])?["id"] as? String
-            let stored = statement["stored"] as? String ?? ""
-            guard account?["name"] as? String == name, verb == entry.verb.id,
-                let storedDate = Timestamps.parse(stored), let since = Timestamps.parse(entry.since), storedDate > since
-            else {
-                throw QueryFailure(kind: "a statement outside the query", detail: String(describing: statement).prefix(300).description)
-            }
+        let bytes = Array(body.readableBytesView)
+        guard bytes.starts(with: Array(#"{"statements":["#.utf8)) else {
+            throw QueryFailure(kind: "not a StatementResult", detail: String(decoding: bytes.prefix(300), as: UTF8.self))
         }
-        let more = (object["more"] as? String).map { !$0.isEmpty } ?? false
-        return (statements.count, more)
+        let storedKey = Array(#""stored":""#.utf8)
+        let since = Array(entry.since.utf8)
+        let sinceDate = Timestamps.parse(entry.since) ?? .distantPast
+        var rows = 0
+        var index = 0
+        while let found = Self.find(storedKey, in: bytes, from: index) {
+            rows += 1
+            let start = found + storedKey.count
+            guard let end = bytes[start...].firstIndex(of: UInt8(ascii: "\"")) else { break }
+            // Both UTC with milliseconds and Z (the LRS's form and ours): text order is time order.
+            let stored = bytes[start..<end]
+            let after =
+                stored.count == since.count
+                ? since.lexicographicallyPrecedes(stored)
+                : (Timestamps.parse(String(decoding: stored, as: UTF8.self)) ?? .distantPast) > sinceDate
+            guard after else {
+                throw QueryFailure(kind: "a statement stored before since", detail: "stored \(String(decoding: stored, as: UTF8.self)), since \(entry.since)")
+            }
+            index = end
+        }
+        let name = Array(#""name":""#.utf8) + Array(universe.students[entry.student].utf8) + [UInt8(ascii: "\"")]
+        let verb = Array(#""verb":{"id":""#.utf8) + Array(entry.verb.id.utf8) + [UInt8(ascii: "\"")]
+        let names = Self.count(name, in: bytes)
+        let verbs = Self.count(verb, in: bytes)
+        guard names >= rows, verbs == rows else {
+            throw QueryFailure(kind: "a statement outside the query", detail: "\(rows) rows, \(names) with the actor, \(verbs) with the verb")
+        }
+        let moreKey = Array(#"],"more":""#.utf8)
+        let more = Self.find(moreKey, in: bytes, from: max(0, bytes.count - 4096)).map { bytes[$0 + moreKey.count] != UInt8(ascii: "\"") } ?? false
+        return (rows, more)
+    }
+
+    private static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
+        guard let first = needle.first, haystack.count >= needle.count else { return nil }
+        var index = start
+        let last = haystack.count - needle.count
+        while index <= last {
+            if haystack[index] == first {
+                var matches = true
+                for offset in 1..<needle.count where haystack[index + offset] != needle[offset] {
+                    matches = false
+                    break
+                }
+                if matches { return index }
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    private static func count(_ needle: [UInt8], in haystack: [UInt8]) -> Int {
+        var total = 0
+        var index = 0
+        while let found = find(needle, in: haystack, from: index) {
+            total += 1
+            index = found + needle.count
+        }
+        return total
     }
 }
 
