@@ -36,6 +36,31 @@ LTI endpoints
   POST /members       JSON {launch_id[, limit, role, rlid]}: every NRPS page through pylti1p3,
                       following the Link header; answers {members, pages, page_urls,
                       link_headers, context}.
+  POST /xapi/statement
+                      JSON {launch_id[, verb, score, score_maximum, success, response, duration,
+                      activity, name, course_of_study_code, grade, subject, unit,
+                      assessment_type, registration, statement_id, scopes, batch, sub]}, or
+                      {issuer, client_id, sub, …} without a launch: writes a
+                      statement about the launched user to the platform's LRS. The bearer token
+                      comes from pylti1p3's ServiceConnector (client assertion at the token
+                      endpoint, scope ``urn:kakehashi:scope:xapi`` unless ``scopes`` says
+                      otherwise); the statement's actor is ``{"account": {"homePage": iss,
+                      "name": sub}}`` of the launch, verb answered (default), completed or
+                      attempted, object an activity of this tool with a Japanese name, result
+                      with score, context with registration, platform, language ja-JP, the
+                      launch's class and resource link, and the Japan xAPI profile extensions
+                      (``https://w3id.org/japan-xapi/extensions/course-of-study-code`` …). It
+                      is POSTed to ``{iss}/xapi/statements`` with ``X-Experience-API-Version:
+                      1.0.3``. Answers 200 JSON {statement, url, scope, lrs_status, lrs_body,
+                      lrs_headers} whatever the LRS said; a refused token request answers 502
+                      as other service calls do.
+  POST /xapi/statements/get
+                      JSON {launch_id | issuer + client_id, params[, scopes, version]}: GET
+                      ``{iss}/xapi/statements`` with ``params`` (a dict; an ``agent`` given as a
+                      dict is sent as JSON) and a bearer token as above; answers the same
+                      shape ({url, scope, lrs_status, lrs_body, lrs_headers}). With issuer and
+                      client_id no launch is needed (a registration without any launch, e.g.
+                      in another tenant).
   GET  /register      LTI Dynamic Registration 1.0 (tool side, by hand): reads
                       ``openid_configuration`` and ``registration_token``, fetches the platform
                       configuration, POSTs the client registration with the bearer token, keeps
@@ -74,7 +99,7 @@ import threading
 import time
 import uuid
 from html import escape
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import jwt  # PyJWT, as pylti1p3 uses
 import requests
@@ -94,6 +119,7 @@ from pylti1p3.exception import LtiException, LtiServiceException, OIDCException
 from pylti1p3.grade import Grade
 from pylti1p3.lineitem import LineItem
 from pylti1p3.registration import Registration
+from pylti1p3.service_connector import ServiceConnector
 from pylti1p3.tool_config import ToolConfDict
 from pylti1p3.utils import add_param_to_url
 
@@ -110,6 +136,103 @@ SCOPES = [
     "https://purl.imsglobal.org/spec/lti-ags/scope/score",
     "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly",
 ]
+
+
+# Kakehashi's LRS scope (docs/STANDARDS.md, "xAPI 1.0.3 and 2.0"): asked for at registration like
+# the AGS and NRPS scopes, then in the client-credentials token request.
+XAPI_SCOPE = "urn:kakehashi:scope:xapi"
+XAPI_VERSION = "1.0.3"
+JAPAN_EXTENSION = "https://w3id.org/japan-xapi/extensions/"
+JAPAN_CORE_PROFILE = "https://w3id.org/japan-xapi/profiles/core"
+PLATFORM_NAME = "漢字ドリル (pylti1p3)"
+VERBS = {
+    "answered": ("http://adlnet.gov/expapi/verbs/answered", "解答した"),
+    "completed": ("http://adlnet.gov/expapi/verbs/completed", "完了した"),
+    "attempted": ("http://adlnet.gov/expapi/verbs/attempted", "取り組んだ"),
+}
+
+
+def attempt_registration(claims):
+    """The xAPI registration of one attempt: stable per platform, resource link and user."""
+    link = (claims.get(LTI + "resource_link") or {}).get("id", "")
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{claims.get('iss')}|{link}|{claims.get('sub')}"))
+
+
+def build_statement(base_url, claims, knobs):
+    """A statement as a drill tool following the Japan xAPI core profile would write it, about the
+    user of the launch `claims` (their issuer and pseudonymous sub: the tool knows nothing else)."""
+    verb = knobs.get("verb", "answered")
+    if verb not in VERBS:
+        raise ValueError(f"verb must be one of {sorted(VERBS)}")
+    verb_id, verb_ja = VERBS[verb]
+    context = claims.get(LTI + "context") or {}
+    link = claims.get(LTI + "resource_link") or {}
+    custom = claims.get(LTI + "custom") or {}
+    activity = knobs.get("activity", "kanji/yomi-3/q1")
+    definition = {
+        "name": {"ja-JP": knobs.get("name", "漢字の読み 第3回 問1"), "en-US": "Kanji reading 3, question 1"},
+        "description": {"ja-JP": "次の文の下線部の漢字の読みを書きなさい。"},
+    }
+    if verb == "answered":
+        definition.update({
+            "type": "http://adlnet.gov/expapi/activities/cmi.interaction",
+            "interactionType": "fill-in",
+            "correctResponsesPattern": ["がっこう"],
+        })
+    else:
+        definition["type"] = "http://adlnet.gov/expapi/activities/assessment"
+    statement = {
+        "id": knobs.get("statement_id") or str(uuid.uuid4()),
+        "actor": {"objectType": "Agent", "account": {"homePage": claims["iss"], "name": claims["sub"]}},
+        "verb": {"id": verb_id, "display": {"ja-JP": verb_ja, "en-US": verb}},
+        "object": {"objectType": "Activity", "id": f"{base_url}/activities/{activity}", "definition": definition},
+        "context": {
+            "registration": knobs.get("registration") or attempt_registration(claims),
+            "platform": PLATFORM_NAME,
+            "language": "ja-JP",
+            "contextActivities": {
+                "parent": [{"objectType": "Activity",
+                            "id": f"{base_url}/activities/links/{quote(link.get('id', 'none'), safe='')}",
+                            "definition": {"name": {"ja-JP": link.get("title") or "漢字ドリル"},
+                                           "type": "http://adlnet.gov/expapi/activities/assessment"}}],
+                "grouping": [{"objectType": "Activity",
+                              "id": f"{base_url}/activities/contexts/{quote(context.get('id', 'none'), safe='')}",
+                              "definition": {"name": {"ja-JP": context.get("title") or "クラス"},
+                                             "type": "http://adlnet.gov/expapi/activities/course"}}],
+                "category": [{"objectType": "Activity", "id": JAPAN_CORE_PROFILE,
+                              "definition": {"type": "http://adlnet.gov/expapi/activities/profile"}}],
+            },
+            "extensions": {
+                JAPAN_EXTENSION + "course-of-study-code": [knobs.get("course_of_study_code", "8210223110000000")],
+                JAPAN_EXTENSION + "grade": [str(knobs.get("grade") or custom.get("grade") or "3")],
+                JAPAN_EXTENSION + "subject": [knobs.get("subject", "国語")],
+                JAPAN_EXTENSION + "unit": [knobs.get("unit", "漢字の読み書き")],
+                JAPAN_EXTENSION + "assessment-type": knobs.get("assessment_type", "formative"),
+            },
+        },
+        "timestamp": now_iso(),
+    }
+    if "score" in knobs:
+        raw, maximum = knobs["score"], knobs.get("score_maximum", 10)
+        result = {"score": {"scaled": round(raw / maximum, 4), "raw": raw, "min": 0, "max": maximum},
+                  "success": knobs.get("success", raw >= 0.6 * maximum),
+                  "completion": True,
+                  "duration": knobs.get("duration", "PT42S")}
+        if verb == "answered":
+            result["response"] = knobs.get("response", "がっこう")
+        statement["result"] = result
+    return statement
+
+
+def lrs_answer(r):
+    try:
+        body = r.json()
+    except ValueError:
+        body = r.text[:4000]
+    headers = {k: v for k, v in r.headers.items()
+               if k.lower() in ("content-type", "x-experience-api-version", "x-experience-api-consistent-through",
+                                "www-authenticate", "location", "etag")}
+    return {"lrs_status": r.status_code, "lrs_body": body, "lrs_headers": headers}
 
 
 class Key:
@@ -382,6 +505,56 @@ def build_app(base_ref, state):
                            link_headers=link_headers, context=context)
         except (LtiException, Exception) as e:  # pylint: disable=broad-except
             return lti_error("members", e)
+
+    # --- xAPI: statements to the platform's LRS with an LTI service token ----------------------
+
+    def xapi_connector(data):
+        """pylti1p3's ServiceConnector of a stored launch, or of a registration named by issuer and
+        client_id (no launch needed); and the issuer."""
+        if data.get("launch_id"):
+            ml = restore(data["launch_id"])
+            return ml.get_service_connector(), ml.get_launch_data()
+        registration = tool_conf().find_registration_by_params(data["issuer"], data["client_id"])
+        if registration is None:
+            raise LtiException(f"no registration for {data['issuer']} / {data['client_id']}")
+        return ServiceConnector(registration), {"iss": data["issuer"]}
+
+    def xapi_headers(token, version=None):
+        return {"Authorization": "Bearer " + token, "X-Experience-API-Version": version or XAPI_VERSION,
+                "Accept": "application/json"}
+
+    @app.post("/xapi/statement")
+    def xapi_statement():
+        data = request.get_json(force=True)
+        scopes = data.get("scopes") or [XAPI_SCOPE]
+        try:
+            connector, claims = xapi_connector(data)
+            if data.get("sub"):  # a statement about someone else than the launch's user
+                claims = dict(claims, sub=data["sub"])
+            statement = build_statement(base(), claims, data)
+            token = connector.get_access_token(scopes)  # client assertion → /lti/token, as for AGS
+        except (LtiException, Exception) as e:  # pylint: disable=broad-except
+            return lti_error("xapi-statement", e)
+        url = claims["iss"].rstrip("/") + "/xapi/statements"
+        body = [statement] if data.get("batch") else statement
+        headers = dict(xapi_headers(token), **{"Content-Type": "application/json; charset=utf-8"})
+        r = requests.post(url, data=json.dumps(body, ensure_ascii=False).encode("utf-8"), headers=headers, timeout=30)
+        return jsonify(statement=statement, url=url, scope=" ".join(scopes), **lrs_answer(r))
+
+    @app.post("/xapi/statements/get")
+    def xapi_statements_get():
+        data = request.get_json(force=True)
+        scopes = data.get("scopes") or [XAPI_SCOPE]
+        try:
+            connector, claims = xapi_connector(data)
+            token = connector.get_access_token(scopes)
+        except (LtiException, Exception) as e:  # pylint: disable=broad-except
+            return lti_error("xapi-get", e)
+        params = {k: json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v
+                  for k, v in (data.get("params") or {}).items()}
+        url = claims["iss"].rstrip("/") + "/xapi/statements"
+        r = requests.get(url, params=params, headers=xapi_headers(token, data.get("version")), timeout=30)
+        return jsonify(url=r.url, scope=" ".join(scopes), **lrs_answer(r))
 
     # --- Dynamic Registration 1.0 (by hand) ---------------------------------------------------
 
