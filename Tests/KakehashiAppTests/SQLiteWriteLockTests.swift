@@ -89,6 +89,8 @@ import Testing
                     let timeout = try await connection.sql.raw("PRAGMA busy_timeout").first()?.decode(column: "timeout", as: Int.self)
                     #expect(synchronous == 1, "synchronous=NORMAL is 1")
                     #expect(timeout == 30_000)
+                    let pages = try await connection.sql.raw("PRAGMA wal_autocheckpoint").first()?.decode(column: "wal_autocheckpoint", as: Int.self)
+                    #expect(pages == 16_384)
                 }
                 seen += 1
             }

