@@ -171,4 +171,17 @@ import VaporTesting
             #expect(read.status == .ok && read.body.contains(#""raw":40"#) && read.body.contains(#""scaled":0.8"#) && read.body.contains(sub))
         }
     }
+    @Test func aToolTokenWithoutTheXAPIScopeIsForbiddenNotUnknown() async throws {
+        try await withApp(.sqlite) { app, settings in
+            let services = LTIServicesTests()
+            let world = try await services.world(app)
+            let (status, granted) = try await services.token(app, assertion: try await services.assertion(world, settings), scope: AGSScope.score)
+            #expect(status == .ok)
+            let bearer = try #require(granted["access_token"])
+            let answer = try await Self.xapi(app, .GET, "statements", authorization: "Bearer \(bearer)")
+            #expect(answer.status == .forbidden)
+            #expect(answer.body.contains("credentials.insufficient-scope") && answer.body.contains(LRSCredentials.scope))
+            #expect(try await Self.xapi(app, .GET, "statements", authorization: "Bearer not-a-token").status == .unauthorized)
+        }
+    }
 }

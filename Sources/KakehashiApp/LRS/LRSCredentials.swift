@@ -103,9 +103,15 @@ enum LRSCredentials {
     private static func bearer(_ token: String, database: any Database, baseURL: String) async throws -> LRSClient? {
         guard !token.isEmpty,
             let stored = try await LTIAccessToken.query(on: database).filter(\.$tokenHash == Sessions.hash(token)).first(), stored.expiresAt > Date(),
-            stored.scopes.split(separator: " ").contains(Substring(scope)),
             let tool = try await LTITool.find(stored.toolID, on: database), tool.status == LTITool.Status.active.rawValue, let toolID = tool.id
         else { return nil }
+        // A good token without the scope: known, but not allowed here (RFC 6750 §3.1
+        // insufficient_scope is a 403), so the tool's developer sees what is missing.
+        guard stored.scopes.split(separator: " ").contains(Substring(scope)) else {
+            throw XAPIError(
+                code: "credentials.insufficient-scope", status: 403,
+                message: "This token was not granted the scope \(scope); ask for it at /lti/token (the tool must be registered with it).")
+        }
         return LRSClient(
             tenantID: tool.tenantID, credential: "tool:\(tool.clientID)", toolID: toolID,
             authority: authority(name: tool.name, account: "lti-tool:\(tool.clientID)", baseURL: baseURL))
