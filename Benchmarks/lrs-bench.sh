@@ -7,7 +7,8 @@
 # statements p95 < 100 ms; server peak memory ≤ 1 GB. With BENCH_POSTGRES_URL, the same ingestion
 # on PostgreSQL too.
 #
-#   Benchmarks/lrs-bench.sh                     # 10,000,000 stored for the query (hours, ~100 GB of disk)
+#   Benchmarks/lrs-bench.sh                     # 10,000,000 stored for the query (about 2 h at
+#                                               # 2,000 statements/s; ~65 GB free disk, see DISK_CHECK)
 #   KAKEHASHI_BIN=/path/to/kakehashi LRS_BENCH_BIN=/path/to/lrs-bench Benchmarks/lrs-bench.sh
 #                                               # skip the release builds
 #   STORED=200000 INGEST_STATEMENTS=50000 SINGLE_DURATION=10 QUERIES=300 Benchmarks/lrs-bench.sh
@@ -17,16 +18,19 @@
 #
 # Knobs: INGEST_STATEMENTS (400000, statements of the batched run, sent once each); BATCH (1000,
 # statements per request); INGEST_CLIENTS (4); SINGLE_CLIENTS (50); SINGLE_DURATION (30, measured
-# seconds) after SINGLE_WARMUP (5); SINGLE_STATEMENTS (200000, most the single run can send);
-# STORED (10000000: statements in the store before the queries; the rest after the two runs is
-# posted through the batch API, 4 clients x BATCH, as fast as the server takes them); QUERIES
-# (2000) after QUERY_WARMUP (0) from QUERY_CLIENTS (4) with QUERY_LIMIT (100, the limit parameter);
-# STUDENTS (2000) and SEED (1) of the generated statements; FLOOR_QUERY (1; 0: skip the floor's
-# query run, which builds a plain table of STORED rows); DISK_CHECK (1; 0: populate even when the
-# free disk looks too small); KEEP (0; 1: keep the databases and generated files); BENCH_DIR (a
-# work folder, default a new one under /tmp); KAKEHASHI_BIN; KAKEHASHI_COMMIT (named in the
-# report when KAKEHASHI_BIN lies outside a git work tree); LRS_BENCH_BIN (a built load generator:
-# skips its release build); BENCH_POSTGRES_URL.
+# seconds) after SINGLE_WARMUP (5); SINGLE_STATEMENTS (200000, most the single run can send); STORED
+# (10000000: statements in the store before the queries; the rest after the two runs is posted
+# through the batch API, 4 clients x BATCH, as fast as the server takes them); QUERIES (2000) after
+# QUERY_WARMUP (0) from QUERY_CLIENTS (4) with QUERY_LIMIT (100, the limit parameter); STUDENTS
+# (2000) and SEED (1) of the generated statements; FLOOR_QUERY (1; 0: skip the floor's query run,
+# which builds a plain table of STORED rows); DISK_CHECK (1: stop before populating when the store,
+# projected from the bytes per statement of runs 1 and 2, would not fit the free disk, and skip the
+# floor's query run when its table would not; 0: go on regardless; the store takes about 6.3 KB per
+# statement, the floor's table about 4 KB, and the store is deleted before the floor's table is
+# built unless KEEP=1); KEEP (0; 1: keep the databases and generated files); BENCH_DIR (a work
+# folder, default a new one under /tmp); KAKEHASHI_BIN; KAKEHASHI_COMMIT (named in the report when
+# KAKEHASHI_BIN lies outside a git work tree); LRS_BENCH_BIN (a built load generator: skips its
+# release build); BENCH_POSTGRES_URL.
 #
 # Statements: `lrs-bench generate` (Benchmarks/lrs-bench, seeded, so every run and the floor see
 # the same bytes): a school year (2025-04 to 2026-03, school days 08:30–16:00 JST) of CBT
@@ -208,7 +212,7 @@ fi
 if [ "$remaining" -gt 0 ]; then
   echo "SQLite: populating to $stored statements ($remaining more through the batch API, $ingest_clients clients x $batch)…" >&2
   load populate ingest --seed "$seed" --students "$students" --start "$ingest_statements" --count "$remaining" --batch "$batch" \
-    --clients "$ingest_clients" --label populate
+    --clients "$ingest_clients" --label populate --progress-interval 60
 else
   echo '{}' >"$work/populate.json"
 fi

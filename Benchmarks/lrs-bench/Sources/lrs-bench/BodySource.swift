@@ -75,9 +75,6 @@ final class BodySource: Sendable {
         }
     }
 
-    /// Hands out no more bodies (the run's time is up).
-    func close() { cursor.set(Int.max / 2) }
-
     /// Lines of the file, each with the number of statements it holds: the members of a top-level
     /// array (commas at depth one, outside strings, plus one), or 1 for an object.
     static func lines(of data: Data) -> [Line] {

@@ -40,6 +40,7 @@ struct LRSBenchCommand: AsyncParsableCommand {
         @Option(help: "Process id of the server, for its CPU time and memory (/proc).") var serverPid: Int32?
         @Option(help: "Seconds before a request counts as failed.") var timeout: Int64 = 120
         @Flag(help: "Progress on stderr.") var progress = false
+        @Option(help: "Seconds between progress lines of ingest and single.") var progressInterval: Double = 5
 
         func connection(clients: Int) throws -> LRSConnection {
             let (key, secret) = try LRSConnection.credentials(file: credentials)
@@ -240,18 +241,9 @@ extension PostLoad {
         }
         let report = await PostLoad(
             connection: connection, source: source, clients: clients, warmup: warmup, duration: duration, retries: retries,
-            serverPID: server.serverPid, progress: server.progress, label: label
+            serverPID: server.serverPid, progress: server.progress, progressInterval: server.progressInterval, label: label
         ).run()
         await connection.shutdown()
         return report
-    }
-}
-
-enum JSONOutput {
-    static func encode(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 }

@@ -22,18 +22,3 @@ struct Latency: Codable, Sendable {
         mean = Rounding.round(sorted.reduce(0, +) / Double(sorted.count))
     }
 }
-
-enum Rounding {
-    static func round(_ value: Double, places: Int = 2) -> Double {
-        var scale = 1.0
-        for _ in 0..<places { scale *= 10 }
-        return (value * scale).rounded() / scale
-    }
-
-    static func milliseconds(_ duration: Duration) -> Double { seconds(duration) * 1000 }
-
-    static func seconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
-}

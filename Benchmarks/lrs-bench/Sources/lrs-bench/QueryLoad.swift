@@ -1,38 +1,6 @@
 import Foundation
 import NIOCore
 
-/// The queries of a run: by agent + verb + since, as a dashboard asks for one student's answers
-/// since a date. Agent and verb are drawn among the generated ones (every student and verb has
-/// statements once enough are stored); `since` is spread evenly over the window in which the
-/// statements were stored, since xAPI's `since` compares `stored`, not `timestamp`.
-struct QueryPlan: Sendable {
-    struct Entry: Sendable {
-        var student: Int
-        var verb: StatementUniverse.Verb
-        /// Where `since` falls in the stored window, 0 (its start) to 1 (its end).
-        var fraction: Double
-        var since: String
-    }
-
-    var entries: [Entry]
-
-    init(universe: StatementUniverse, count: Int, sinceFrom: Date, sinceTo: Date) {
-        var random = SplitMix64(seed: universe.seed, stream: 4, index: 0)
-        let span = sinceTo.timeIntervalSince(sinceFrom)
-        entries = (0..<count).map { _ in
-            let student = random.below(universe.students.count)
-            let verb = StatementUniverse.Verb.allCases[random.below(StatementUniverse.Verb.allCases.count)]
-            let fraction = Double(random.below(1_000_000)) / 1_000_000
-            return Entry(student: student, verb: verb, fraction: fraction, since: Timestamps.format(sinceFrom.addingTimeInterval(span * fraction)))
-        }
-    }
-
-    /// One line per query: account name, verb IRI, fraction, since (for the floor's same queries).
-    func tsv(universe: StatementUniverse) -> String {
-        entries.map { "\(universe.students[$0.student])\t\($0.verb.id)\t\($0.fraction)\t\($0.since)\n" }.joined()
-    }
-}
-
 /// `queries` GET /xapi/statements?agent=…&verb=…&since=…&limit=… from `clients` concurrent
 /// clients, closed loop; the first `warmup` of them are not counted.
 struct QueryLoad: Sendable {
@@ -188,73 +156,5 @@ struct QueryLoad: Sendable {
             index = found + needle.count
         }
         return total
-    }
-}
-
-/// What `query` prints: one JSON object (snake_case keys).
-struct QueryReport: Codable, Sendable {
-    struct Rows: Codable, Sendable {
-        var total: Int
-        var mean: Double?
-        var min: Int?
-        var max: Int?
-        /// Queries that matched nothing.
-        var empty: Int
-        /// Queries whose page was full and said `more`.
-        var withMore: Int
-    }
-
-    var clients: Int
-    var limit: Int
-    var warmupQueries: Int
-    var queries: Int
-    var wallS: Double
-    var queriesPerS: Double
-    var errors: Int
-    var errorsByKind: [PostReport.ErrorKind]
-    var errorSamples: [String]
-    var latencyMs: Latency
-    var rows: Rows
-    var server: ServerSampler.Result
-    var executor: String
-
-    init(results: [QueryLoad.ClientResult], clients: Int, limit: Int, warmup: Int, wall: Double, server: ServerSampler.Result) {
-        self.clients = clients
-        self.limit = limit
-        warmupQueries = warmup
-        let latencies = results.flatMap(\.latencies)
-        queries = latencies.count
-        wallS = Rounding.round(wall)
-        queriesPerS = wall > 0 ? Rounding.round(Double(queries) / wall, places: 1) : 0
-        var byKind: [String: Int] = [:]
-        for result in results { byKind.merge(result.errors, uniquingKeysWith: +) }
-        errorsByKind = byKind.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { PostReport.ErrorKind(kind: $0.key, count: $0.value) }
-        errors = byKind.values.reduce(0, +)
-        errorSamples = Array(results.flatMap(\.errorSamples).prefix(5))
-        latencyMs = Latency(latencies)
-        let rows = results.flatMap(\.rows)
-        self.rows = Rows(
-            total: rows.reduce(0, +), mean: rows.isEmpty ? nil : Rounding.round(Double(rows.reduce(0, +)) / Double(rows.count), places: 1),
-            min: rows.min(), max: rows.max(), empty: rows.filter { $0 == 0 }.count, withMore: results.reduce(0) { $0 + $1.withMore })
-        self.server = server
-        executor = LRSBenchCommand.executorNote
-    }
-}
-
-/// xAPI timestamps as the LRS writes `stored`: UTC with milliseconds and `Z`.
-enum Timestamps {
-    static func format(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: date)
-    }
-
-    static func parse(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: text)
     }
 }
