@@ -199,7 +199,8 @@ single_stored=$(json_field "$work/single.json" 'r["stored_total"]')
 remaining=$((stored - ingest_stored - single_stored))
 [ "$remaining" -ge 0 ] || remaining=0
 
-# Disk: project the database from what (1) and (2) took.
+# Disk: project the database from what (1) and (2) took (its WAL included, so a small run
+# over-estimates).
 data_kb=$(du -sk "$work/sqlite" | awk '{print $1}')
 bytes_per_statement=$((data_kb * 1024 / (ingest_stored + single_stored)))
 need_kb=$((bytes_per_statement * remaining / 1024 + 1048576))

@@ -43,9 +43,12 @@ struct PostLoad: Sendable {
         let done = LockedBox(0)
         let sampler = LockedBox<ServerSampler?>(nil)
         if warmup == 0 { sampler.set(ServerSampler(pid: serverPID)) }
+        // The server's CPU and memory over the window: read when it closes (requests still in
+        // flight then finish outside it), or when the last client stops, if that is sooner.
+        let measured = LockedBox<ServerSampler.Result?>(nil)
 
         let results = await withTaskGroup(of: ClientResult?.self) { group in
-            // Probes: the server sampler from the start of the window, progress every 5 s.
+            // Probes: the server sampler from the start of the window, progress lines.
             group.addTask {
                 if warmup > 0 {
                     try? await Task.sleep(until: measureStart, clock: clock)
@@ -54,7 +57,15 @@ struct PostLoad: Sendable {
                 }
                 let current = sampler.get()
                 await withTaskGroup(of: Void.self) { probes in
-                    if let current { probes.addTask { await current.sample() } }
+                    if let current {
+                        probes.addTask { await current.sample() }
+                        if let measureEnd {
+                            probes.addTask {
+                                try? await Task.sleep(until: measureEnd, clock: clock)
+                                if !Task.isCancelled { measured.set(current.finish()) }
+                            }
+                        }
+                    }
                     probes.addTask {
                         var last = (clock.now, done.get())
                         while !Task.isCancelled {
@@ -91,7 +102,7 @@ struct PostLoad: Sendable {
             return all
         }
         let end = clock.now
-        let server = (sampler.get() ?? ServerSampler(pid: serverPID)).finish()
+        let server = measured.get() ?? (sampler.get() ?? ServerSampler(pid: serverPID)).finish()
         let windowEnd = measureEnd.map { min($0, end) } ?? end
         let wall = Rounding.seconds(windowEnd - measureStart)
         return PostReport(
