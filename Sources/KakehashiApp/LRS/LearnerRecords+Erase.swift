@@ -44,33 +44,41 @@ extension LearnerRecords {
         let ids = statements.map(\.id)
         let hashes = Self.attachmentHashes(of: statements)
 
-        // 1. The filter rows. Their keys lead with the agent key or activity id, so the rows of
-        //    each statement are found from the statement itself (the XAPI library's index fields);
-        //    a statement that no longer validates falls back to a search by statement id.
-        var byAgent: [String: [String]] = [:]
-        var byActivity: [String: [String]] = [:]
+        // 1. The filter rows, found by their primary keys (agent key or activity id, then verb and
+        //    stored time): each statement says which rows it has (the XAPI library's index
+        //    fields). A statement that no longer validates falls back to a search by statement id.
+        struct Group: Hashable {
+            var key: String
+            var verb: String?
+        }
+        var agentGroups: [Group: [StoredStatement]] = [:]
+        var activityGroups: [String: [StoredStatement]] = [:]
         var unreadable: [String] = []
         for statement in statements {
             guard let rows = Self.filterRows(of: statement.json) else {
                 unreadable.append(statement.id)
                 continue
             }
-            for key in rows.agents { byAgent[key, default: []].append(statement.id) }
-            for activity in rows.activities { byActivity[activity, default: []].append(statement.id) }
+            for key in rows.agents { agentGroups[Group(key: key, verb: statement.verbID), default: []].append(statement) }
+            for activity in rows.activities { activityGroups[activity, default: []].append(statement) }
         }
-        for (key, statementIDs) in byAgent.sorted(by: { $0.key < $1.key }) {
-            for chunk in StatementStore.chunks(statementIDs, size: 1000) {
+        func delete(_ table: String, keyColumn: String, key: String, verb: String?, _ group: [StoredStatement]) async throws {
+            for chunk in StatementStore.chunks(group, size: 500) {
+                var binds: [BulkSQL.Value] = [.uuid(tenantID), .text(key)]
+                if let verb { binds.append(.text(verb)) }
+                binds += chunk.map { .int($0.storedUS) } + chunk.map { .text($0.id) }
                 try await sql.run(
-                    "DELETE FROM \"lrs_statement_agents\" WHERE \"tenant_id\" = ? AND \"agent_key\" = ? AND \"statement_id\" IN (\(StatementStore.placeholders(chunk.count)))",
-                    [.uuid(tenantID), .text(key)] + chunk.map { .text($0) })
+                    """
+                    DELETE FROM "\(table)" WHERE "tenant_id" = ? AND "\(keyColumn)" = ?\(verb == nil ? "" : " AND \"verb_id\" = ?")
+                      AND "stored_us" IN (\(StatementStore.placeholders(chunk.count))) AND "statement_id" IN (\(StatementStore.placeholders(chunk.count)))
+                    """, binds)
             }
         }
-        for (activity, statementIDs) in byActivity.sorted(by: { $0.key < $1.key }) {
-            for chunk in StatementStore.chunks(statementIDs, size: 1000) {
-                try await sql.run(
-                    "DELETE FROM \"lrs_statement_activities\" WHERE \"tenant_id\" = ? AND \"activity_id\" = ? AND \"statement_id\" IN (\(StatementStore.placeholders(chunk.count)))",
-                    [.uuid(tenantID), .text(activity)] + chunk.map { .text($0) })
-            }
+        for (group, members) in agentGroups.sorted(by: { ($0.key.key, $0.key.verb ?? "") < ($1.key.key, $1.key.verb ?? "") }) {
+            try await delete(LRSSchema.statementAgents, keyColumn: "agent_key", key: group.key, verb: group.verb, members)
+        }
+        for (activity, members) in activityGroups.sorted(by: { $0.key < $1.key }) {
+            try await delete(LRSSchema.statementActivities, keyColumn: "activity_id", key: activity, verb: nil, members)
         }
         for table in [LRSSchema.statementAgents, LRSSchema.statementActivities] {
             for chunk in StatementStore.chunks(unreadable, size: 1000) {

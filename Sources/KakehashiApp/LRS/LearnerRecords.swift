@@ -96,30 +96,41 @@ struct LearnerRecords: Sendable {
 
     // MARK: - What
 
-    /// A stored statement as the LRS keeps it.
+    /// A stored statement as the LRS keeps it, with the columns its filter rows are keyed by.
     struct StoredStatement: Sendable {
         var id: String
         var json: String
         var voided: Bool
+        var verbID: String
+        var storedUS: Int64
     }
 
-    /// The person's statements, oldest first.
+    /// The person's statements, oldest first: those resolved to them (the person index) and those
+    /// whose actor is one of their keys (found through the `agent` filter table, whose key leads
+    /// with the agent key).
     func statements(of person: Person, keys: [String]) async throws -> [StoredStatement] {
-        var found: [String: (stored: Int64, statement: StoredStatement)] = [:]
-        // Keys are few (one per tool and the person's own); chunks keep any count within the binds.
-        for chunk in StatementStore.chunks(keys, size: 500) {
-            let rows = try await sql.run(
-                """
-                SELECT "statement_id", "statement", CAST("voided" AS TEXT) AS "voided", CAST("stored_us" AS TEXT) AS "stored" FROM "lrs_statements"
-                  WHERE "tenant_id" = ? AND ("person_sourced_id" = ? OR "actor_key" IN (\(StatementStore.placeholders(chunk.count))))
-                """,
-                [.uuid(tenantID), .text(person.sourcedID)] + chunk.map { .text($0) }, columns: ["statement_id", "statement", "voided", "stored"])
+        let select = """
+            SELECT s."statement_id", s."statement", CAST(s."voided" AS TEXT) AS "voided", s."verb_id", CAST(s."stored_us" AS TEXT) AS "stored"
+            """
+        let columns = ["statement_id", "statement", "voided", "verb_id", "stored"]
+        var found: [String: StoredStatement] = [:]
+        func keep(_ rows: [[String?]]) {
             for row in rows {
                 guard let id = row[0], let json = row[1] else { continue }
-                found[id] = (Int64(row[3] ?? "") ?? 0, StoredStatement(id: id, json: json, voided: row[2] == "1"))
+                found[id] = StoredStatement(id: id, json: json, voided: row[2] == "1", verbID: row[3] ?? "", storedUS: Int64(row[4] ?? "") ?? 0)
             }
         }
-        return found.values.sorted { ($0.stored, $0.statement.id) < ($1.stored, $1.statement.id) }.map(\.statement)
+        keep(try await sql.run(
+            select + " FROM \"lrs_statements\" s WHERE s.\"tenant_id\" = ? AND s.\"person_sourced_id\" = ?", [.uuid(tenantID), .text(person.sourcedID)],
+            columns: columns))
+        for chunk in StatementStore.chunks(keys, size: 500) {
+            keep(try await sql.run(
+                select + """
+                     FROM "lrs_statement_agents" f JOIN "lrs_statements" s ON s."tenant_id" = f."tenant_id" AND s."statement_id" = f."statement_id"
+                      WHERE f."tenant_id" = ? AND f."agent_key" IN (\(StatementStore.placeholders(chunk.count))) AND f."direct" = 1 AND s."actor_key" = f."agent_key"
+                    """, [.uuid(tenantID)] + chunk.map { .text($0) }, columns: columns))
+        }
+        return found.values.sorted { ($0.storedUS, $0.id) < ($1.storedUS, $1.id) }
     }
 
     /// A State or agent profile document.
@@ -235,9 +246,13 @@ struct LearnerRecords: Sendable {
         let placeholders = StatementStore.placeholders(keys.count)
         counts.statements = Int(try await sql.run(
             """
-            SELECT CAST(COUNT(*) AS TEXT) AS "n" FROM "lrs_statements"
-              WHERE "tenant_id" = ? AND ("person_sourced_id" = ? OR "actor_key" IN (\(placeholders)))
-            """, [.uuid(tenantID), .text(person.sourcedID)] + keys.map { .text($0) }, columns: ["n"]
+            SELECT CAST(COUNT(*) AS TEXT) AS "n" FROM (
+              SELECT "statement_id" FROM "lrs_statements" WHERE "tenant_id" = ? AND "person_sourced_id" = ?
+              UNION
+              SELECT f."statement_id" FROM "lrs_statement_agents" f JOIN "lrs_statements" s ON s."tenant_id" = f."tenant_id" AND s."statement_id" = f."statement_id"
+                WHERE f."tenant_id" = ? AND f."agent_key" IN (\(placeholders)) AND f."direct" = 1 AND s."actor_key" = f."agent_key"
+            ) AS "mine"
+            """, [.uuid(tenantID), .text(person.sourcedID), .uuid(tenantID)] + keys.map { .text($0) }, columns: ["n"]
         ).first?[0] ?? "0") ?? 0
         counts.documents = Int(try await sql.run(
             "SELECT CAST(COUNT(*) AS TEXT) AS \"n\" FROM \"lrs_documents\" WHERE \"tenant_id\" = ? AND \"kind\" IN ('state', 'agent') AND \"agent_key\" IN (\(placeholders))",
