@@ -4,7 +4,8 @@ import KakehashiApp
 
 struct LRSCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "lrs", abstract: "The Learning Record Store (xAPI): credentials for tools and clients.", subcommands: [Credentials.self])
+        commandName: "lrs", abstract: "The Learning Record Store (xAPI): credentials for tools and clients, learner export and erasure.",
+        subcommands: [Credentials.self, Learner.self])
 
     struct Credentials: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "LRS credentials (HTTP Basic key and secret).", subcommands: [Create.self])
@@ -36,6 +37,55 @@ struct LRSCommand: AsyncParsableCommand {
                 print("key\t\(issued.key)")
                 print("secret\t\(issued.secret)")
                 print("(the secret is shown only now / シークレットは今だけ表示されます)")
+            }
+        }
+    }
+
+    struct Learner: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Learner rights: export or erase all learning records of one person (statements, documents, attachments, gradebook results).",
+            subcommands: [Export.self, Erase.self])
+
+        static func printCounts(_ report: Commands.LearnerRecordsReport) {
+            for name in ["statements", "documents", "attachments", "attachmentsKept", "agsResults", "agentNames"] {
+                if let count = report.counts[name] { print("\(name)\t\(count)") }
+            }
+        }
+
+        struct Export: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Write all learning records of one person to a JSON file (audit-logged as learner.export).")
+
+            @Option(help: "Tenant code.") var tenant: String
+            @Option(help: "The person's roster sourcedId.") var user: String
+            @Option(help: "Output JSON file.") var out: String
+            @OptionGroup var database: DatabaseOptions
+
+            func run() async throws {
+                Commands.bootstrapLogging(level: "warning")
+                let report = try await Commands.exportLearnerRecords(
+                    tenant: tenant, user: user, out: URL(fileURLWithPath: out), actor: commandActor, settings: database.settings())
+                Learner.printCounts(report)
+                print("wrote \(out)")
+            }
+        }
+
+        struct Erase: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Erase all learning records of one person in one transaction (audit-logged as learner.erase; the audit log is kept).",
+                discussion: "Statements of other people that only mention the person (as instructor, team or group member) are not erased.")
+
+            @Option(help: "Tenant code.") var tenant: String
+            @Option(help: "The person's roster sourcedId.") var user: String
+            @Option(help: "The person's username, typed again to confirm.") var confirm: String
+            @OptionGroup var database: DatabaseOptions
+
+            func run() async throws {
+                Commands.bootstrapLogging(level: "warning")
+                let report = try await Commands.eraseLearnerRecords(
+                    tenant: tenant, user: user, confirm: confirm, actor: commandActor, settings: database.settings())
+                Learner.printCounts(report)
+                print("erased the learning records of \(report.username) / 学習記録を消去しました")
             }
         }
     }

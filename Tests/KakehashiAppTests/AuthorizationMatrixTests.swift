@@ -178,6 +178,14 @@ import VaporTesting
                 row("/t/\(A)/users/\(a.otherSchoolStudent)/mfa-reset", post: true, student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 200),
                 row("/t/\(A)/users/\(a.otherClassStudent)/password", post: true, student: 403, teacher: 403, schoolAdmin: 200, boardAdmin: 200),
                 row("/t/\(B)/users/\(b.classmate)/password", post: true, student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 403),
+                // Learner rights: all learning records of a person, for the board and operators only (not the
+                // person themself, their teacher or their school's administrator).
+                row("/t/\(A)/users/\(a.student.sourcedId)/learning-records.json", student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 200),
+                row("/t/\(A)/users/\(a.otherSchoolStudent)/learning-records.json", student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 200),
+                row("/t/\(B)/users/\(b.student.sourcedId)/learning-records.json", student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 403),
+                // Erasure (400: allowed, but the form lacks the typed username, so nothing is erased).
+                row("/t/\(A)/users/\(a.classmate)/learning-records/erase", post: true, student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 400, op: 400),
+                row("/t/\(B)/users/\(b.classmate)/learning-records/erase", post: true, student: 403, teacher: 403, schoolAdmin: 403, boardAdmin: 403, op: 400),
             ]
 
             var mismatches: [String] = []

@@ -24,6 +24,9 @@ enum Policy {
         case manageTools
         /// Read what a tool of the tenant receives (everyone of the tenant: students, guardians too).
         case readToolPrivacy
+        /// Export and erase all learning records of one person (learner rights: board
+        /// administrators and operators only; school administrators and teachers never).
+        case manageLearnerRecords
     }
 
     enum Resource: Sendable {

@@ -20,5 +20,6 @@ extension Application {
         CreateLaunchExpiryIndex(),
         CreateAuditChainTriggers(),
         CreateLRS(),
+        CreateLearnerRecordIndexes(),
     ]
 }

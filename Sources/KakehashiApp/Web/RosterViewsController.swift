@@ -87,6 +87,15 @@ struct RosterViewsController: RouteCollection {
         let hasFactor = canManage ? try await SecondFactors(database: request.db, box: request.application.secretBox)
             .isEnabled(SecondFactors.owner(tenantID: tenantID, sourcedId: userID)) : false
         let base = Self.path(tenant.code, user: userID)
+        // Learner rights: only for those who may (no query otherwise).
+        var learningRecords: Node<HTML.BodyContext> = .empty
+        if Policy.allows(principal, .manageLearnerRecords, resource) {
+            let records = LearnerRecords(database: request.db, tenantID: tenantID, tenantCode: tenant.code, issuer: request.application.settings.baseURL)
+            let person = LearnerRecords.Person(sourcedID: userID, username: user[4] ?? "")
+            learningRecords = LearnerRecordsController.section(
+                tenantCode: tenant.code, person: person, counts: try await records.counts(of: person),
+                erased: request.query[String.self, at: LearnerRecordsController.erasedQuery] != nil, csrf: principal.session.csrfToken, language: language)
+        }
         let body: Node<HTML.BodyContext> = .group(
             .h1(.text("\(user[0] ?? "") \(user[1] ?? "")")),
             .table(
@@ -117,6 +126,7 @@ struct RosterViewsController: RouteCollection {
                     .if(hasFactor, .button(.type(.submit), .class("secondary"), .text(language.text("2段階認証をリセット", "Reset two-step verification"))))
                 )
             )),
+            learningRecords,
             .p(.a(.href("/home"), .text(language.text("ホームへもどる", "Back to home"))))
         )
         return Layout.privateResponse(Layout.page(title: "\(user[0] ?? "") \(user[1] ?? "")", language: language, path: request.url.path, body: body))

@@ -41,6 +41,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: GradebookController())
     try app.register(collection: DynamicRegistrationController())
     try app.register(collection: LRSController())
+    try app.register(collection: LearnerRecordsController())
 }
 
 struct HealthStatus: Content {
