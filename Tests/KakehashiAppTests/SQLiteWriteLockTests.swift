@@ -90,7 +90,9 @@ import Testing
                     #expect(synchronous == 1, "synchronous=NORMAL is 1")
                     #expect(timeout == 30_000)
                     let pages = try await connection.sql.raw("PRAGMA wal_autocheckpoint").first()?.decode(column: "wal_autocheckpoint", as: Int.self)
-                    #expect(pages == 16_384)
+                    let pageSize = try await connection.sql.raw("PRAGMA page_size").first()?.decode(column: "page_size", as: Int.self)
+                    #expect(pageSize == 16_384, "a new database gets 16 KiB pages")
+                    #expect(pages == 4_096, "64 MiB of WAL")
                 }
                 seen += 1
             }
