@@ -140,6 +140,40 @@ import VaporTesting
     }
 
     @Test(arguments: TestDatabase.available)
+    func aStudentUnknownAtTheLastFillIsResolvedAtTheNext(database: TestDatabase) async throws {
+        try await withApp(database) { app, settings in
+            let (code, issued) = try await Self.tenant(app, "lrs-late")
+            let registration = try await ToolRegistry(database: app.db).register(LTILaunchTests.tool, tenantCode: code, status: .active, source: "test", actor: "test")
+            let tool = try #require(try await LTITool.query(on: app.db).filter(\.$clientID == registration.client_id).first())
+            let students = try await Accounts(database: app.db).list(tenantCode: code, role: "student")
+            func actor(_ sourcedID: String) -> String {
+                #"{"objectType":"Agent","account":{"homePage":"\#(settings.baseURL)","name":"\#(ToolRegistry.pseudonymousSubject(tool: tool, tenantID: tool.tenantID, sourcedID: sourcedID))"}}"#
+            }
+            func person(_ id: UUID) async throws -> String? {
+                try await BulkSQL(app.db).run(
+                    "SELECT \"person_sourced_id\" FROM \"lrs_statements\" WHERE \"statement_id\" = ?", [.text(id.uuidString.lowercased())],
+                    columns: ["person_sourced_id"]
+                ).first?[0] ?? nil
+            }
+            // The first statement fills the tool's subjects; then the second student is
+            // forgotten, as if added to the roster after that fill.
+            let first = UUID(), late = UUID(), trigger = UUID()
+            #expect(try await Self.xapi(app, .POST, "statements", authorization: Self.basic(issued), body: Self.statement(id: first, actor: actor(students[0].sourcedId))).status == .ok)
+            try await BulkSQL(app.db).run("DELETE FROM \"lrs_subjects\" WHERE \"sourced_id\" = ?", [.text(students[1].sourcedId)])
+            #expect(try await Self.xapi(app, .POST, "statements", authorization: Self.basic(issued), body: Self.statement(id: late, actor: actor(students[1].sourcedId))).status == .ok)
+            #expect(try await person(late) == nil, "not known until the next fill (at most every 10 minutes)")
+
+            // Eleven minutes on, an unknown subject fills again, and the late statement is resolved.
+            try await BulkSQL(app.db).run("UPDATE \"lrs_subject_fills\" SET \"filled_us\" = \"filled_us\" - 660000000", [])
+            let stranger = #"{"objectType":"Agent","account":{"homePage":"\#(settings.baseURL)","name":"nobody-we-know"}}"#
+            #expect(try await Self.xapi(app, .POST, "statements", authorization: Self.basic(issued), body: Self.statement(id: trigger, actor: stranger)).status == .ok)
+            #expect(try await person(late) == students[1].sourcedId)
+            #expect(try await person(first) == students[0].sourcedId)
+            #expect(try await person(trigger) == nil)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
     func anAGSScoreIsAlsoAStatement(database: TestDatabase) async throws {
         try await withApp(database) { app, settings in
             let services = LTIServicesTests()

@@ -90,11 +90,27 @@ struct ActorResolver: Sendable {
             [.uuid(self.tenantID), .uuid(toolID), .text(ToolRegistry.pseudonymousSubject(tool: tool, tenantID: self.tenantID, sourcedID: id)), .text(id)]
         }
         let (database, tenantID) = (self.database, self.tenantID)
+        // Statements stored since the last fill whose actor is one of this tool's subjects that
+        // was not known then (a student added to the roster in between) get their person now,
+        // so learner export, erasure and dashboards find them.
+        let prefix = "account:" + issuer + " "
+        let prefixLength = Int64(prefix.count)
         try await database.writeTransaction { tx in
             let store = StatementStore(database: tx, tenantID: tenantID)
             try await store.insert(
                 LRSSchema.subjects, columns: ["tenant_id", "tool_id", "subject", "sourced_id"], rows: rows,
                 suffix: " ON CONFLICT (\"tenant_id\", \"subject\", \"tool_id\") DO NOTHING")
+            let person = """
+                SELECT s."sourced_id" FROM "lrs_subjects" s WHERE s."tenant_id" = "lrs_statements"."tenant_id"
+                  AND s."subject" = substr("lrs_statements"."actor_key", CAST(? AS INTEGER)) AND s."tool_id" = ?
+                """
+            try await BulkSQL(tx).run(
+                """
+                UPDATE "lrs_statements" SET "person_sourced_id" = (\(person))
+                  WHERE "tenant_id" = ? AND "stored_us" >= ? AND "person_sourced_id" IS NULL
+                    AND substr("actor_key", 1, CAST(? AS INTEGER)) = ? AND EXISTS (\(person))
+                """,
+                [.int(prefixLength + 1), .uuid(toolID), .uuid(tenantID), .int(last ?? 0), .int(prefixLength), .text(prefix), .int(prefixLength + 1), .uuid(toolID)])
             try await BulkSQL(tx).run(
                 "INSERT INTO \"lrs_subject_fills\" (\"tenant_id\", \"tool_id\", \"filled_us\") VALUES (?, ?, ?) ON CONFLICT (\"tenant_id\", \"tool_id\") DO UPDATE SET \"filled_us\" = excluded.\"filled_us\"",
                 [.uuid(tenantID), .uuid(toolID), .int(StatementStore.microseconds(now))])
