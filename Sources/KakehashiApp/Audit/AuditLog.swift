@@ -54,14 +54,11 @@ public struct AuditLog: Sendable {
         }
         try await database.transaction { tx in
             let sql = tx.sql
-            var ids = UUIDVersion7Generator()
             var claimed = try await sql.raw(
                 "UPDATE \"audit_chain_heads\" SET \"position\" = \"position\" + 1 WHERE \"chain\" = \(bind: chain) RETURNING \"position\", \"hash\""
             ).first()
             if claimed == nil {
-                try await sql.raw(
-                    "INSERT INTO \"audit_chain_heads\" (\"id\", \"chain\", \"position\", \"hash\") VALUES (\(bind: ids.next()), \(bind: chain), 0, \(bind: Self.genesis)) ON CONFLICT (\"chain\") DO NOTHING"
-                ).run()
+                try await Self.createHead(chain, sql: sql)
                 claimed = try await sql.raw(
                     "UPDATE \"audit_chain_heads\" SET \"position\" = \"position\" + 1 WHERE \"chain\" = \(bind: chain) RETURNING \"position\", \"hash\""
                 ).first()
@@ -105,14 +102,19 @@ public struct AuditLog: Sendable {
 
     /// The stored head of `chain`, created at the genesis link when the chain is new.
     private static func readHead(_ chain: String, sql: any SQLDatabase) async throws -> ChainHead {
-        var ids = UUIDVersion7Generator()
-        try await sql.raw(
-            "INSERT INTO \"audit_chain_heads\" (\"id\", \"chain\", \"position\", \"hash\") VALUES (\(bind: ids.next()), \(bind: chain), 0, \(bind: genesis)) ON CONFLICT (\"chain\") DO NOTHING"
-        ).run()
+        try await createHead(chain, sql: sql)
         guard let row = try await sql.raw("SELECT \"position\", \"hash\" FROM \"audit_chain_heads\" WHERE \"chain\" = \(bind: chain)").first() else {
             throw AuditChainMissing(chain: chain)
         }
         return ChainHead(position: try row.decode(column: "position", as: Int.self), hash: try row.decode(column: "hash", as: String.self))
+    }
+
+    /// The head of a new chain, at the genesis link (nothing when the chain exists).
+    private static func createHead(_ chain: String, sql: any SQLDatabase) async throws {
+        var ids = UUIDVersion7Generator()
+        try await sql.raw(
+            "INSERT INTO \"audit_chain_heads\" (\"id\", \"chain\", \"position\", \"hash\") VALUES (\(bind: ids.next()), \(bind: chain), 0, \(bind: genesis)) ON CONFLICT (\"chain\") DO NOTHING"
+        ).run()
     }
 
     static func event(_ entry: Entry, chain: String, position: Int, previousHash: String, occurredAt: String) -> AuditEvent {

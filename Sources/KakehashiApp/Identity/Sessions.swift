@@ -47,8 +47,7 @@ struct Sessions: Sendable {
         session.expiresAt = now.addingTimeInterval(Self.lifetime)
         session.lastSeenAt = now
         session.source = source
-        let database = database
-        try await database.gatedWrite { try await session.create(on: database) }
+        try await write { try await session.create(on: $0) }
         return (token, session)
     }
 
@@ -59,8 +58,7 @@ struct Sessions: Sendable {
         session.tokenHash = Self.hash(token)
         session.mfa = UserSession.MFAState.satisfied.rawValue
         session.csrfToken = Self.randomToken()
-        let database = database
-        try await database.gatedWrite { try await session.update(on: database) }
+        try await write { try await session.update(on: $0) }
         return token
     }
 
@@ -73,14 +71,12 @@ struct Sessions: Sendable {
         guard let session = try await UserSession.query(on: database).filter(\.$tokenHash == Self.hash(token)).first() else { return nil }
         let live = session.sessionKind == .user ? true : try await isLive(session)
         guard session.expiresAt > now, now.timeIntervalSince(session.lastSeenAt) < Self.idleTimeout, live else {
-            let database = database
-            try await database.gatedWrite { try await session.delete(on: database) }
+            try await write { try await session.delete(on: $0) }
             return nil
         }
         if now.timeIntervalSince(session.lastSeenAt) > 60 {
             session.lastSeenAt = now
-            let database = database
-            try await database.gatedWrite { try await session.update(on: database) }
+            try await write { try await session.update(on: $0) }
         }
         return session
     }
@@ -96,9 +92,14 @@ struct Sessions: Sendable {
         }
     }
 
-    func end(_ session: UserSession) async throws {
+    /// A write of the sessions table, queued with this process's other SQLite writers.
+    private func write(_ body: @Sendable (any Database) async throws -> Void) async throws {
         let database = database
-        try await database.gatedWrite { try await session.delete(on: database) }
+        try await database.gatedWrite { try await body(database) }
+    }
+
+    func end(_ session: UserSession) async throws {
+        try await write { try await session.delete(on: $0) }
     }
 
     /// Ends every session of the session's user ("sign out everywhere").

@@ -35,11 +35,14 @@ struct ClassToolsController: RouteCollection {
         guard !classes.isEmpty else { return [] }
         let links = try await LTIResourceLink.query(on: database).filter(\.$tenantID == tenantID).filter(\.$classSourcedID ~~ classes)
             .filter(\.$status == "active").sort(\.$title).all()
-        let toolIDs = Set(links.map(\.toolID))
-        let tools = try await LTITool.query(on: database).filter(\.$id ~~ toolIDs).all()
-        let names = Dictionary(tools.compactMap { tool in tool.id.map { ($0, tool.name) } }, uniquingKeysWith: { a, _ in a })
-        let active = Set(tools.filter { $0.status == LTITool.Status.active.rawValue }.compactMap(\.id))
-        return links.filter { active.contains($0.toolID) }.map { ($0, names[$0.toolID] ?? "") }
+        let names = try await activeToolNames(of: links, database: database)
+        return links.compactMap { link in names[link.toolID].map { (link, $0) } }
+    }
+
+    /// The names of the links' tools that are active (a link of any other tool is not shown).
+    private static func activeToolNames(of links: [LTIResourceLink], database: any Database) async throws -> [UUID: String] {
+        let tools = try await LTITool.query(on: database).filter(\.$id ~~ Set(links.map(\.toolID))).filter(\.$status == LTITool.Status.active.rawValue).all()
+        return Dictionary(tools.compactMap { tool in tool.id.map { ($0, tool.name) } }, uniquingKeysWith: { a, _ in a })
     }
 
     /// The tools the board deployed to these schools (the school launcher): their links without a
@@ -50,11 +53,10 @@ struct ClassToolsController: RouteCollection {
         guard !deployments.isEmpty else { return [] }
         let links = try await LTIResourceLink.query(on: database).filter(\.$tenantID == tenantID).filter(\.$deploymentID ~~ deployments.map(\.deploymentID))
             .filter(\.$classSourcedID == "").filter(\.$status == "active").sort(\.$title).all()
-        let tools = try await LTITool.query(on: database).filter(\.$id ~~ Set(links.map(\.toolID))).filter(\.$status == LTITool.Status.active.rawValue).all()
-        let names = Dictionary(tools.compactMap { tool in tool.id.map { ($0, tool.name) } }, uniquingKeysWith: { a, _ in a })
+        let names = try await activeToolNames(of: links, database: database)
         // One button per tool, even for a person of several schools that all have it.
         var seen: Set<UUID> = []
-        return links.filter { names[$0.toolID] != nil && seen.insert($0.toolID).inserted }.map { ($0, names[$0.toolID] ?? "") }
+        return links.compactMap { link in names[link.toolID].flatMap { seen.insert(link.toolID).inserted ? (link, $0) : nil } }
     }
 
     /// Launch buttons: each opens the tool in a new window.
