@@ -5,7 +5,7 @@ import Vapor
 public func configure(_ app: Application, settings: Settings) async throws {
     try app.useDatabase(settings)
     app.migrations.add(Application.migrationList)
-    try await app.prepareDatabase()
+    try await app.prepareDatabase(settings)
     app.storage[SettingsKey.self] = settings
     app.storage[SecretBoxKey.self] = try SecretBox.load(settings)
     app.storage[OIDCProviderCacheKey.self] = OIDCProviderCache()
