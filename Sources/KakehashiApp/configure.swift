@@ -12,7 +12,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.storage[PlatformKeyringKey.self] = PlatformKeyring()
     app.storage[JWKSCacheKey.self] = LTIServices.makeCache(app)
     app.storage[LTICatalogKey.self] = LTICatalog()
-    app.storage[StatementIngestQueueKey.self] = StatementIngestQueue()
+    _ = app.statementIngestQueue
     app.middleware = Middlewares()
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(PageErrorMiddleware(environment: app.environment))

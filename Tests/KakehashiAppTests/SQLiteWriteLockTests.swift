@@ -128,3 +128,37 @@ import Testing
         }
     }
 }
+
+/// Statement ingestion writes through a SQLite connection of its own: while its transaction is
+/// open, every event loop's connection still answers (none is lent to the writer), and a
+/// transaction that throws leaves nothing behind.
+@Suite struct SQLiteWriterConnectionTests {
+    struct Refused: Error {}
+
+    @Test func readersGoOnWhileTheWriterHoldsItsTransaction() async throws {
+        try await withApp(.sqlite) { app, settings in
+            try await app.db.sql.raw("CREATE TABLE writer_probe (n INTEGER PRIMARY KEY)").run()
+            let writer = SQLiteWriterConnection(path: settings.sqliteFile.path, eventLoop: app.eventLoopGroup.any(), logger: app.logger)
+            let databases = app.eventLoopGroup.makeIterator().compactMap { app.databases.database(logger: app.logger, on: $0) }
+            let seen = try await writer.transaction { bulk in
+                try await bulk.run("INSERT INTO writer_probe (n) VALUES (?)", [.int(1)])
+                var counts: [Int] = []
+                for database in databases {
+                    // Not yet committed: each loop's connection reads the state before the transaction.
+                    counts.append(try await database.sql.raw("SELECT count(*) AS n FROM writer_probe").first()?.decode(column: "n", as: Int.self) ?? -1)
+                }
+                return counts
+            }
+            #expect(seen == Array(repeating: 0, count: databases.count))
+            await #expect(throws: Refused.self) {
+                try await writer.transaction { bulk in
+                    try await bulk.run("INSERT INTO writer_probe (n) VALUES (?)", [.int(2)])
+                    throw Refused()
+                }
+            }
+            let rows = try await app.db.sql.raw("SELECT n FROM writer_probe ORDER BY n").all().map { try $0.decode(column: "n", as: Int.self) }
+            #expect(rows == [1], "the first transaction committed, the second rolled back")
+            await writer.close()
+        }
+    }
+}

@@ -15,12 +15,23 @@ struct BulkSQL: Sendable {
         case null
     }
 
-    let database: any Database
+    private enum Backend: Sendable {
+        case fluent(any Database)
+        /// A connection outside Fluent's pool (``SQLiteWriterConnection``).
+        case sqlite(any SQLiteDatabase)
+    }
+
+    private let backend: Backend
     let kind: SQLDialectKind
 
     init(_ database: any Database) {
-        self.database = database
+        self.backend = .fluent(database)
         self.kind = SQLDialectKind(database.sql)
+    }
+
+    init(sqlite connection: any SQLiteDatabase) {
+        self.backend = .sqlite(connection)
+        self.kind = .sqlite
     }
 
     /// The most binds one statement may carry on both engines (SQLite ≥ 3.32: 32,766;
@@ -53,6 +64,7 @@ struct BulkSQL: Sendable {
                 }
                 query.appendLiteral(String(part.element))
             }
+            guard case .fluent(let database) = backend else { throw NotSQLite() }
             let rows = try await database.sql.raw(query).all()
             return try rows.map { row in try columns.map { try row.decodeNil(column: $0) ? nil : row.decode(column: $0, as: String.self) } }
         }
@@ -72,7 +84,13 @@ struct BulkSQL: Sendable {
     /// The SQLite connection and the binds as sqlite-nio takes them (UUIDs as text, as Fluent
     /// stores them on SQLite).
     private func sqlite(_ binds: [Value]) throws -> (any SQLiteDatabase, [SQLiteData]) {
-        guard let sqlite = database as? any SQLiteDatabase else { throw NotSQLite() }
+        let sqlite: any SQLiteDatabase
+        switch backend {
+        case .sqlite(let connection): sqlite = connection
+        case .fluent(let database):
+            guard let fluent = database as? any SQLiteDatabase else { throw NotSQLite() }
+            sqlite = fluent
+        }
         let data: [SQLiteData] = binds.map {
             switch $0 {
             case .text(let text): .text(text)

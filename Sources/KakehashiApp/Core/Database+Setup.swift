@@ -23,12 +23,10 @@ extension Application {
     }
 
     /// Per-database settings applied at start-up: on SQLite the WAL journal (kept in the file),
-    /// and on every connection a busy timeout (a second process, an import beside a running
-    /// server, waits instead of failing), `synchronous=NORMAL` (a commit appends to the WAL
-    /// without an fsync; checkpoints sync), a large page cache and less frequent checkpoints. These are per connection in
-    /// SQLite, and the driver keeps one connection per event loop, so each loop's connection
-    /// gets them; before, only the connection that happened to run them did, and the other
-    /// synced every commit and read through a 2 MiB cache.
+    /// and ``SQLiteConnectionSettings`` on every connection. These are per connection in SQLite,
+    /// and the driver keeps one connection per event loop, so each loop's connection gets them;
+    /// before, only the connection that happened to run them did, and the other synced every
+    /// commit and read through a 2 MiB cache.
     func prepareDatabase(_ settings: Settings) async throws {
         guard SQLDialectKind(db.sql) == .sqlite else { return }
         // 16 KiB pages for a new database (an existing one keeps its size): learning records are
@@ -44,20 +42,31 @@ extension Application {
         for eventLoop in eventLoopGroup.makeIterator() {
             guard let database = databases.database(logger: logger, on: eventLoop) else { continue }
             try await database.withConnection { connection in
-                let sql = connection.sql
-                try await sql.raw("PRAGMA busy_timeout=30000").run()
-                try await sql.raw("PRAGMA synchronous=NORMAL").run()
-                // 64 MiB of page cache (the default is 2 MiB): a million-row import touches large indexes.
-                try await sql.raw("PRAGMA cache_size=-65536").run()
-                try await sql.raw("PRAGMA temp_store=MEMORY").run()
-                // Checkpoints run in the background (``SQLiteCheckpointer``); the automatic one
-                // only bounds the log if that stalls. Seldom checkpoints also help by themselves:
-                // ingestion rewrites the same index pages batch after batch, and a checkpoint
-                // copies a page once however often it changed (every 1,000 pages → every 64 MiB:
-                // 5,200 → 8,400 statements/s).
-                try await sql.raw("PRAGMA wal_autocheckpoint=\(unsafeRaw: String(SQLiteCheckpointer.safetyLimitBytes / pageSize))").run()
+                for pragma in SQLiteConnectionSettings.pragmas(pageSize: pageSize) { try await connection.sql.raw(SQLQueryString(pragma)).run() }
             }
         }
         lifecycle.use(SQLiteCheckpointer(path: settings.sqliteFile.path))
+    }
+}
+
+/// The settings each SQLite connection of the server gets (they are per connection in SQLite):
+/// a busy timeout (a second process, an import beside a running server, waits instead of
+/// failing), `synchronous=NORMAL` (a commit appends to the WAL without an fsync; checkpoints
+/// sync), 64 MiB of page cache (the default is 2 MiB; a million-row import touches large
+/// indexes), temporary tables in memory, and the automatic checkpoint as a net only.
+enum SQLiteConnectionSettings {
+    static func pragmas(pageSize: Int) -> [String] {
+        [
+            "PRAGMA busy_timeout=30000",
+            "PRAGMA synchronous=NORMAL",
+            "PRAGMA cache_size=-65536",
+            "PRAGMA temp_store=MEMORY",
+            // Checkpoints run in the background (``SQLiteCheckpointer``); the automatic one
+            // only bounds the log if that stalls. Seldom checkpoints also help by themselves:
+            // ingestion rewrites the same index pages batch after batch, and a checkpoint
+            // copies a page once however often it changed (every 1,000 pages → every 64 MiB:
+            // 5,200 → 8,400 statements/s).
+            "PRAGMA wal_autocheckpoint=\(SQLiteCheckpointer.safetyLimitBytes / max(pageSize, 512))",
+        ]
     }
 }

@@ -8,19 +8,43 @@ import XAPI
 struct ActivityCatalog: Sendable {
     let database: any Database
     let tenantID: UUID
+    /// Where ``record(_:at:)`` writes when set (see ``StatementStore/writer``).
+    var writer: BulkSQL? = nil
 
-    private var sql: BulkSQL { BulkSQL(database) }
+    private var sql: BulkSQL { writer ?? BulkSQL(database) }
 
-    /// Records the activity definitions and actor names of newly stored statements.
-    func record(_ statements: [JSON], at now: Int64) async throws {
+    /// What one statement adds to the catalog: its activities' definitions (in the order they
+    /// appear, one per id) and its actor's name. Made with the statement's rows, before the writer.
+    struct Entries: Sendable {
+        var definitions: [(id: String, definition: JSONObject)] = []
+        var name: (key: String, name: String)?
+
+        init(_ statement: JSON) {
+            var byID: [String: JSONObject] = [:]
+            var order: [String] = []
+            ActivityCatalog.collect(statement, into: &byID, order: &order)
+            definitions = order.map { ($0, byID[$0]!) }
+            if case .object(let actor)? = statement["actor"], let name = actor["name"]?.string, let key = AgentKey(agent: actor) {
+                self.name = (key.rawValue, name)
+            }
+        }
+    }
+
+    /// Records the activity definitions and actor names of newly stored statements, in order.
+    func record(_ statements: [Entries], at now: Int64) async throws {
         var definitions: [String: JSONObject] = [:]
         var order: [String] = []
         var names: [String: String] = [:]
         for statement in statements {
-            Self.collect(statement, into: &definitions, order: &order)
-            if case .object(let actor)? = statement["actor"], let name = actor["name"]?.string, let key = AgentKey(agent: actor) {
-                names[key.rawValue] = name
+            for (id, definition) in statement.definitions {
+                if let existing = definitions[id] {
+                    definitions[id] = Self.merge(existing, definition)
+                } else {
+                    definitions[id] = definition
+                    order.append(id)
+                }
             }
+            if let (key, name) = statement.name { names[key] = name }
         }
         if !order.isEmpty {
             var stored: [String: JSONObject] = [:]
@@ -39,13 +63,13 @@ struct ActivityCatalog: Sendable {
                 if let old = stored[id], old == merged { continue }
                 rows.append([.uuid(tenantID), .text(id), .text(JSON.object(merged).jsonString), .int(now)])
             }
-            try await StatementStore(database: database, tenantID: tenantID).insert(
+            try await StatementStore(database: database, tenantID: tenantID, writer: writer).insert(
                 LRSSchema.activities, columns: ["tenant_id", "activity_id", "definition", "updated_us"], rows: rows,
                 suffix: " ON CONFLICT (\"tenant_id\", \"activity_id\") DO UPDATE SET \"definition\" = excluded.\"definition\", \"updated_us\" = excluded.\"updated_us\"")
         }
         if !names.isEmpty {
             let rows: [[BulkSQL.Value]] = names.sorted { $0.key < $1.key }.map { [.uuid(tenantID), .text($0.key), .text($0.value), .int(now)] }
-            try await StatementStore(database: database, tenantID: tenantID).insert(
+            try await StatementStore(database: database, tenantID: tenantID, writer: writer).insert(
                 LRSSchema.agents, columns: ["tenant_id", "agent_key", "name", "updated_us"], rows: rows,
                 suffix: " ON CONFLICT (\"tenant_id\", \"agent_key\") DO UPDATE SET \"name\" = excluded.\"name\", \"updated_us\" = excluded.\"updated_us\" WHERE \"lrs_agents\".\"name\" <> excluded.\"name\"")
         }

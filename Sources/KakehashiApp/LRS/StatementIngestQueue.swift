@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import Vapor
 import XAPI
 
@@ -21,6 +22,12 @@ actor StatementIngestQueue {
 
     private var pending: [Pending] = []
     private var draining = false
+    /// On SQLite, the writer's own connection; on PostgreSQL nil (Fluent's pool, a transaction).
+    private let writer: SQLiteWriterConnection?
+
+    init(writer: SQLiteWriterConnection? = nil) {
+        self.writer = writer
+    }
 
     /// Stores `job`'s statements of `tenantID` with whatever else is waiting; returns their ids.
     func submit(_ job: StatementStore.Job, tenantID: UUID, database: any Database) async throws -> [UUID] {
@@ -43,13 +50,19 @@ actor StatementIngestQueue {
             }
             let work = group.map { (tenantID: $0.tenantID, job: $0.job) }
             do {
-                let results = try await database.writeTransaction { tx in
+                @Sendable func store(_ database: any Database, _ writer: BulkSQL?) async throws -> [Result<[UUID], XAPIError>] {
                     var out = [Result<[UUID], XAPIError>](repeating: .success([]), count: work.count)
                     for (tenantID, indices) in Dictionary(grouping: work.indices, by: { work[$0].tenantID }) {
-                        let stored = try await StatementStore(database: tx, tenantID: tenantID).storeGroup(indices.map { work[$0].job })
+                        let stored = try await StatementStore(database: database, tenantID: tenantID, writer: writer).storeGroup(indices.map { work[$0].job })
                         for (index, result) in zip(indices, stored) { out[index] = result }
                     }
                     return out
+                }
+                let results: [Result<[UUID], XAPIError>]
+                if let writer {
+                    results = try await writer.transaction { bulk in try await store(database, bulk) }
+                } else {
+                    results = try await database.writeTransaction { tx in try await store(tx, nil) }
                 }
                 for (waiting, result) in zip(group, results) { waiting.continuation.resume(with: result.mapError { $0 as any Error }) }
             } catch {
@@ -64,11 +77,23 @@ struct StatementIngestQueueKey: StorageKey {
     typealias Value = StatementIngestQueue
 }
 
+private struct StatementWriterShutdown: LifecycleHandler {
+    let writer: SQLiteWriterConnection
+    func shutdownAsync(_ application: Application) async { await writer.close() }
+}
+
 extension Application {
-    /// The group-commit queue of this application's statement writes (set up by `configure`).
+    /// The group-commit queue of this application's statement writes: on SQLite with a
+    /// connection of its own (``SQLiteWriterConnection``), closed when the application shuts down.
     var statementIngestQueue: StatementIngestQueue {
         if let queue = storage[StatementIngestQueueKey.self] { return queue }
-        let queue = StatementIngestQueue()
+        var writer: SQLiteWriterConnection?
+        if SQLDialectKind(db.sql) == .sqlite {
+            let connection = SQLiteWriterConnection(path: settings.sqliteFile.path, eventLoop: eventLoopGroup.any(), logger: logger)
+            lifecycle.use(StatementWriterShutdown(writer: connection))
+            writer = connection
+        }
+        let queue = StatementIngestQueue(writer: writer)
         storage[StatementIngestQueueKey.self] = queue
         return queue
     }

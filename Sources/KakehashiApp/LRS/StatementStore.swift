@@ -9,13 +9,17 @@ import XAPI
 struct StatementStore: Sendable {
     let database: any Database
     let tenantID: UUID
+    /// Where writes go when set: the ingestion queue's own SQLite connection
+    /// (``SQLiteWriterConnection``), in its transaction. Otherwise `database`.
+    let writer: BulkSQL?
 
-    init(database: any Database, tenantID: UUID) {
+    init(database: any Database, tenantID: UUID, writer: BulkSQL? = nil) {
         self.database = database
         self.tenantID = tenantID
+        self.writer = writer
     }
 
-    private var sql: BulkSQL { BulkSQL(database) }
+    private var sql: BulkSQL { writer ?? BulkSQL(database) }
 
     static func microseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1_000_000).rounded()) }
 
@@ -37,13 +41,70 @@ struct StatementStore: Sendable {
     }
 
     /// One request's statements (a PUT, or a POST of one or many), as the ingestion queue hands
-    /// them over.
+    /// them over, with their rows made beforehand: the request's task builds them (on any core)
+    /// so that the one writer only concatenates and binds.
     struct Job: Sendable {
         var statements: [ValidatedStatement]
         var payloads: [String: AttachmentPayload]
         var client: LRSClient
         var people: [String?]
         var received: @Sendable (Int) -> JSON?
+        /// `rows[i]`: statement `i`'s rows in the statements and filter tables, and what it adds to the catalog.
+        let rows: [Rows]
+
+        init(
+            statements: [ValidatedStatement], payloads: [String: AttachmentPayload], client: LRSClient, people: [String?],
+            received: @escaping @Sendable (Int) -> JSON?
+        ) {
+            self.statements = statements
+            self.payloads = payloads
+            self.client = client
+            self.people = people
+            self.received = received
+            self.rows = statements.indices.map { index in
+                Rows(statements[index], tenantID: client.tenantID, credential: client.credential, person: people.indices.contains(index) ? people[index] : nil)
+            }
+        }
+    }
+
+    /// What storing one statement writes.
+    struct Rows: Sendable {
+        var statement: [BulkSQL.Value]
+        var agents: [[BulkSQL.Value]]
+        var activities: [[BulkSQL.Value]]
+        var catalog: ActivityCatalog.Entries
+
+        init(_ statement: ValidatedStatement, tenantID: UUID, credential: String, person: String?) {
+            let id = UUIDText.format(statement.id)
+            let stored = StatementStore.microseconds(statement.stored)
+            let japan = statement.japanProfile
+            func list(_ values: [String]) -> BulkSQL.Value { values.isEmpty ? .null : .text(values.joined(separator: "\n")) }
+            func optional(_ value: String?) -> BulkSQL.Value { value.map { .text($0) } ?? .null }
+            self.statement = [
+                .uuid(tenantID), .text(id), .int(stored), .int(StatementStore.microseconds(statement.timestamp)), .text(statement.verbID),
+                optional(statement.actorKey?.rawValue), .text(statement.objectKind.rawValue), optional(statement.objectActivityID),
+                optional(statement.objectAgentKey?.rawValue), optional(statement.statementRefTarget.map(UUIDText.format)),
+                optional(statement.voidedStatementID.map(UUIDText.format)), optional(statement.registration.map(UUIDText.format)), .int(0),
+                optional(person), .text(credential),
+                list(japan.grades), list(japan.subjects), list(japan.courseOfStudyCodes), list(japan.units), optional(japan.assessmentType),
+                .text(String(decoding: statement.encoded(), as: UTF8.self)),
+            ]
+            var agents: [[BulkSQL.Value]] = []
+            var seenAgents = Set<String>()
+            for key in statement.agentKeys + statement.relatedAgentKeys where seenAgents.insert(key.rawValue).inserted {
+                agents.append([
+                    .uuid(tenantID), .text(key.rawValue), .text(statement.verbID), .int(stored), .text(id), .int(statement.agentKeys.contains(key) ? 1 : 0),
+                ])
+            }
+            var activities: [[BulkSQL.Value]] = []
+            var seenActivities = Set<String>()
+            for activity in (statement.objectActivityID.map { [$0] } ?? []) + statement.relatedActivityIDs where seenActivities.insert(activity).inserted {
+                activities.append([.uuid(tenantID), .text(activity), .int(stored), .text(id), .int(activity == statement.objectActivityID ? 1 : 0)])
+            }
+            self.agents = agents
+            self.activities = activities
+            self.catalog = ActivityCatalog.Entries(statement.statement)
+        }
     }
 
     /// Stores several requests' statements of this tenant with one set of multi-row statements
@@ -124,37 +185,21 @@ struct StatementStore: Sendable {
         var rows: [[BulkSQL.Value]] = []
         var agentRows: [[BulkSQL.Value]] = []
         var activityRows: [[BulkSQL.Value]] = []
+        var catalog: [ActivityCatalog.Entries] = []
         var targets: [String] = []
         var plain: [String] = []
         rows.reserveCapacity(fresh.count)
+        catalog.reserveCapacity(fresh.count)
         for (number, index) in fresh {
             let job = jobs[number]
+            precondition(job.client.tenantID == tenantID, "a job of another tenant in this tenant's group")
+            let prepared = job.rows[index]
+            rows.append(prepared.statement)
+            agentRows += prepared.agents
+            activityRows += prepared.activities
+            catalog.append(prepared.catalog)
             let statement = job.statements[index]
-            let id = UUIDText.format(statement.id)
-            let stored = Self.microseconds(statement.stored)
-            let japan = statement.japanProfile
-            func list(_ values: [String]) -> BulkSQL.Value { values.isEmpty ? .null : .text(values.joined(separator: "\n")) }
-            func optional(_ value: String?) -> BulkSQL.Value { value.map { .text($0) } ?? .null }
-            rows.append([
-                .uuid(tenantID), .text(id), .int(stored), .int(Self.microseconds(statement.timestamp)), .text(statement.verbID),
-                optional(statement.actorKey?.rawValue), .text(statement.objectKind.rawValue), optional(statement.objectActivityID),
-                optional(statement.objectAgentKey?.rawValue), optional(statement.statementRefTarget.map(UUIDText.format)),
-                optional(statement.voidedStatementID.map(UUIDText.format)), optional(statement.registration.map(UUIDText.format)), .int(0),
-                optional(job.people.indices.contains(index) ? job.people[index] : nil), .text(job.client.credential),
-                list(japan.grades), list(japan.subjects), list(japan.courseOfStudyCodes), list(japan.units), optional(japan.assessmentType),
-                .text(String(decoding: statement.encoded(), as: UTF8.self)),
-            ])
-            var seenAgents = Set<String>()
-            for key in statement.agentKeys + statement.relatedAgentKeys where seenAgents.insert(key.rawValue).inserted {
-                agentRows.append([
-                    .uuid(tenantID), .text(key.rawValue), .text(statement.verbID), .int(stored), .text(id), .int(statement.agentKeys.contains(key) ? 1 : 0),
-                ])
-            }
-            var seenActivities = Set<String>()
-            for activity in (statement.objectActivityID.map { [$0] } ?? []) + statement.relatedActivityIDs where seenActivities.insert(activity).inserted {
-                activityRows.append([.uuid(tenantID), .text(activity), .int(stored), .text(id), .int(activity == statement.objectActivityID ? 1 : 0)])
-            }
-            if let target = statement.voidedStatementID { targets.append(UUIDText.format(target)) } else { plain.append(id) }
+            if let target = statement.voidedStatementID { targets.append(UUIDText.format(target)) } else { plain.append(UUIDText.format(statement.id)) }
         }
         try await insert(LRSSchema.statements, columns: Self.statementColumns, rows: rows)
         try await insert(LRSSchema.statementAgents, columns: ["tenant_id", "agent_key", "verb_id", "stored_us", "statement_id", "direct"], rows: agentRows)
@@ -193,7 +238,7 @@ struct StatementStore: Sendable {
             suffix: " ON CONFLICT (\"tenant_id\", \"sha2\") DO NOTHING")
 
         // 6. Canonical activity definitions and agent names for /activities and /agents.
-        try await ActivityCatalog(database: database, tenantID: tenantID).record(fresh.map { jobs[$0.job].statements[$0.index].statement }, at: now)
+        try await ActivityCatalog(database: database, tenantID: tenantID, writer: writer).record(catalog, at: now)
         return results
     }
 

@@ -28,6 +28,7 @@ final class ImportSession {
     }
 
     private let sql: BulkSQL
+    private let database: any Database
     private let tenant: Tenant
     private let tenantID: UUID
     private let options: RosterImporter.Options
@@ -54,6 +55,7 @@ final class ImportSession {
 
     init(database: any Database, tenant: Tenant, options: RosterImporter.Options, logger: Logger) async throws {
         self.sql = BulkSQL(database)
+        self.database = database
         self.tenant = tenant
         self.tenantID = try tenant.requireID()
         self.options = options
@@ -101,7 +103,7 @@ final class ImportSession {
         if summary.counts.values.allSatisfy({ $0.changed == 0 }) { summary.result = .unchanged }
         if let district = try await districtName(), district != tenant.name {
             tenant.name = district
-            try await tenant.update(on: sql.database)
+            try await tenant.update(on: database)
         }
         return summary
     }

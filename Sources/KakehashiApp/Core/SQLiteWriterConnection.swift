@@ -1,0 +1,71 @@
+import FluentSQLiteDriver
+import Foundation
+import Vapor
+
+/// A SQLite connection of its own, on a thread of its own, for the one writer that holds long
+/// transactions: statement ingestion (``StatementIngestQueue``).
+///
+/// The driver keeps one connection per event loop and lends it for a whole transaction. While
+/// the statement writer's transaction held a loop's connection, every other request of that loop
+/// that needed the database (the credential check of the next batch, its actor lookup) waited
+/// for it, so the requests and the writer took turns on two cores instead of overlapping. With a
+/// connection of its own the writer never holds one of the loops' connections; readers go on
+/// reading beside it (WAL), and writers still queue at ``SQLiteWriteGate``.
+final class SQLiteWriterConnection: Sendable {
+    private let path: String
+    private let logger: Logger
+    private let eventLoop: any EventLoop
+    private let pool = NIOThreadPool(numberOfThreads: 1)
+    private let connection = LockedBox<SQLiteConnection?>(nil)
+
+    init(path: String, eventLoop: any EventLoop, logger: Logger) {
+        self.path = path
+        self.eventLoop = eventLoop
+        self.logger = logger
+        pool.start()
+    }
+
+    /// Runs `body` in one write transaction (`BEGIN IMMEDIATE` … `COMMIT`, rolled back when it
+    /// throws), after this process's other writers.
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (BulkSQL) async throws -> T) async throws -> T {
+        let connection = try await open()
+        return try await SQLiteWriteGate.run {
+            try await connection.query("BEGIN IMMEDIATE", []) { _ in }
+            do {
+                let result = try await body(BulkSQL(sqlite: connection))
+                try await connection.query("COMMIT", []) { _ in }
+                return result
+            } catch {
+                try? await connection.query("ROLLBACK", []) { _ in }
+                throw error
+            }
+        }
+    }
+
+    /// Opens the connection on first use (with the settings of every server connection). The
+    /// queue's drain is its one caller, one transaction at a time.
+    private func open() async throws -> SQLiteConnection {
+        if let open = connection.current { return open }
+        let opened = try await SQLiteConnection.open(storage: .file(path: path), threadPool: pool, logger: logger, on: eventLoop)
+        do {
+            let pageSize = LockedBox(4096)
+            try await opened.query("PRAGMA page_size", []) { row in pageSize.mutate { $0 = row.column("page_size")?.integer ?? 4096 } }
+            for pragma in SQLiteConnectionSettings.pragmas(pageSize: pageSize.current) { try await opened.query(pragma, []) { _ in } }
+        } catch {
+            try? await opened.close()
+            throw error
+        }
+        connection.mutate { $0 = opened }
+        return opened
+    }
+
+    func close() async {
+        if let open = connection.mutate({ current -> SQLiteConnection? in
+            defer { current = nil }
+            return current
+        }) {
+            try? await open.close()
+        }
+        try? await pool.shutdownGracefully()
+    }
+}
