@@ -125,7 +125,9 @@ struct StatementStore: Sendable {
                 [.uuid(tenantID)] + chunk.map { .text($0) }, columns: ["statement_id", "statement"])
             for row in rows { if let id = row[0], let text = row[1] { existing[id] = text } }
         }
-        var accepted: [String: (json: JSON, isVoiding: Bool)] = [:]  // this group's statements so far
+        // This group's statements so far: where each is, so that its JSON as received is read only
+        // when a later job repeats its id (reading it parses the job's whole body again).
+        var accepted: [String: (job: Int, index: Int, isVoiding: Bool)] = [:]
         var voidingInStore: Set<String> = []
         var unknownTargets: [String] = []
         for job in jobs {
@@ -154,7 +156,13 @@ struct StatementStore: Sendable {
                 for (index, statement) in job.statements.enumerated() where !statement.idWasGenerated {
                     let id = UUIDText.format(statement.id)
                     let earlier: JSON?
-                    if let text = existing[id] { earlier = try? JSONParser.parse(Array(text.utf8)) } else { earlier = accepted[id]?.json }
+                    if let text = existing[id] {
+                        earlier = try? JSONParser.parse(Array(text.utf8))
+                    } else if let (earlierJob, earlierIndex, _) = accepted[id] {
+                        earlier = jobs[earlierJob].received(earlierIndex) ?? jobs[earlierJob].statements[earlierIndex].statement
+                    } else {
+                        earlier = nil
+                    }
                     guard existing[id] != nil || accepted[id] != nil else { continue }
                     guard let earlier, StatementComparison.matches(job.received(index) ?? statement.statement, earlier) else {
                         throw XAPIError(
@@ -175,7 +183,7 @@ struct StatementStore: Sendable {
             }
             for (index, statement) in job.statements.enumerated() where !skip.contains(index) {
                 fresh.append((number, index))
-                accepted[UUIDText.format(statement.id)] = (job.received(index) ?? statement.statement, statement.isVoiding)
+                accepted[UUIDText.format(statement.id)] = (number, index, statement.isVoiding)
             }
             results[number] = .success(job.statements.map(\.id))
         }
