@@ -47,10 +47,18 @@ public enum Commands {
                     ])
                 }
             }
-            app.logger.notice("Kakehashi listening", metadata: [
-                "url": .string("http://\(settings.hostname):\(settings.port)/"),
-                "database": .string(settings.databaseDescription),
-            ])
+            // Said once the socket is bound (scripts and tests wait for this line), not before:
+            // booting (the background checkpointer opens its connection) comes first.
+            let announcement = Task { [logger = app.logger, server = app.http.server.shared] in
+                while server.localAddress == nil {
+                    guard (try? await Task.sleep(for: .milliseconds(10))) != nil else { return }
+                }
+                logger.notice("Kakehashi listening", metadata: [
+                    "url": .string("http://\(settings.hostname):\(settings.port)/"),
+                    "database": .string(settings.databaseDescription),
+                ])
+            }
+            defer { announcement.cancel() }
             try await app.execute()
             try await app.asyncShutdown()
         } catch {

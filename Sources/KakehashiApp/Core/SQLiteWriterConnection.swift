@@ -11,23 +11,34 @@ import Vapor
 /// for it, so the requests and the writer took turns on two cores instead of overlapping. With a
 /// connection of its own the writer never holds one of the loops' connections; readers go on
 /// reading beside it (WAL), and writers still queue at ``SQLiteWriteGate``.
+///
+/// The transaction's Swift code runs on the same thread as its SQLite calls (``ThreadExecutor``):
+/// on the event loops, each step between two calls waited for the loop to finish whatever it was
+/// doing (parsing the next 1,000-statement batch takes about 20 ms), and the writer, the one
+/// thing every request waits for, stood still meanwhile.
 final class SQLiteWriterConnection: Sendable {
     private let path: String
     private let logger: Logger
     private let eventLoop: any EventLoop
     private let pool = NIOThreadPool(numberOfThreads: 1)
+    private let executor: ThreadExecutor
     private let connection = LockedBox<SQLiteConnection?>(nil)
 
     init(path: String, eventLoop: any EventLoop, logger: Logger) {
         self.path = path
         self.eventLoop = eventLoop
         self.logger = logger
+        executor = ThreadExecutor(pool)
         pool.start()
     }
 
     /// Runs `body` in one write transaction (`BEGIN IMMEDIATE` … `COMMIT`, rolled back when it
     /// throws), after this process's other writers.
     func transaction<T: Sendable>(_ body: @escaping @Sendable (BulkSQL) async throws -> T) async throws -> T {
+        try await withTaskExecutorPreference(executor) { try await self.run(body) }
+    }
+
+    private func run<T: Sendable>(_ body: @escaping @Sendable (BulkSQL) async throws -> T) async throws -> T {
         let connection = try await open()
         return try await SQLiteWriteGate.run {
             try await connection.query("BEGIN IMMEDIATE", []) { _ in }
@@ -67,5 +78,20 @@ final class SQLiteWriterConnection: Sendable {
             try? await open.close()
         }
         try? await pool.shutdownGracefully()
+    }
+}
+
+/// Runs tasks' jobs on the single thread of a thread pool, the one its SQLite connection uses:
+/// a call and the code after it follow each other on one thread.
+final class ThreadExecutor: TaskExecutor {
+    private let pool: NIOThreadPool
+
+    init(_ pool: NIOThreadPool) {
+        self.pool = pool
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        pool.submit { _ in job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }
