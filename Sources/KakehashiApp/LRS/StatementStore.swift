@@ -237,11 +237,13 @@ struct StatementStore: Sendable {
 
     // MARK: - Reading
 
-    /// The stored JSON of one statement: not voided (`statementId`) or voided (`voidedStatementId`).
-    func statement(id: UUID, voided: Bool) async throws -> String? {
+    /// The stored JSON of one statement: not voided (`statementId`) or voided (`voidedStatementId`);
+    /// with `credential`, only if that credential wrote it (`statements/read/mine`).
+    func statement(id: UUID, voided: Bool, credential: String? = nil) async throws -> String? {
         try await sql.run(
-            "SELECT \"statement\" FROM \"lrs_statements\" WHERE \"tenant_id\" = ? AND \"statement_id\" = ? AND \"voided\" = ?",
-            [.uuid(tenantID), .text(UUIDText.format(id)), .int(voided ? 1 : 0)], columns: ["statement"]
+            "SELECT \"statement\" FROM \"lrs_statements\" WHERE \"tenant_id\" = ? AND \"statement_id\" = ? AND \"voided\" = ?"
+                + (credential == nil ? "" : " AND \"credential\" = ?"),
+            [.uuid(tenantID), .text(UUIDText.format(id)), .int(voided ? 1 : 0)] + (credential.map { [.text($0)] } ?? []), columns: ["statement"]
         ).first?[0] ?? nil
     }
 
@@ -252,7 +254,9 @@ struct StatementStore: Sendable {
         var statementID: String
     }
 
-    func query(_ query: StatementQuery, limit: Int) async throws -> [Row] {
+    /// One page of a query; with `credential`, only that credential's statements
+    /// (`statements/read/mine`).
+    func query(_ query: StatementQuery, limit: Int, credential: String? = nil) async throws -> [Row] {
         var binds: [BulkSQL.Value] = []
         var conditions: [String] = []
         let order = query.ascending ? "ASC" : "DESC"
@@ -285,6 +289,10 @@ struct StatementStore: Sendable {
             binds.append(.uuid(tenantID))
         }
         conditions.append("s.\"voided\" = 0")
+        if let credential {
+            conditions.append("s.\"credential\" = ?")
+            binds.append(.text(credential))
+        }
         if let verb = query.verb, query.agentKey == nil {
             conditions.append("s.\"verb_id\" = ?")
             binds.append(.text(verb))
@@ -299,25 +307,34 @@ struct StatementStore: Sendable {
             conditions.append("s.\"registration\" = ?")
             binds.append(.text(registration))
         }
-        if let since = query.sinceUS {
-            conditions.append("\(key).\"stored_us\" > ?")
-            binds.append(.int(since))
-        }
-        if let until = query.untilUS {
-            conditions.append("\(key).\"stored_us\" <= ?")
-            binds.append(.int(until))
-        }
-        if let cursor = query.cursor {
-            let comparison = query.ascending ? ">" : "<"
-            conditions.append("(\(key).\"stored_us\" \(comparison) ? OR (\(key).\"stored_us\" = ? AND \(key).\"statement_id\" \(comparison) ?))")
-            binds += [.int(cursor.storedUS), .int(cursor.storedUS), .text(cursor.statementID)]
-        }
+        Self.window(query, alias: key, conditions: &conditions, binds: &binds)
         let text = """
             SELECT s."statement", CAST(\(key)."stored_us" AS TEXT) AS "stored", \(key)."statement_id" AS "id" FROM \(from)
             WHERE \(conditions.joined(separator: " AND "))
             ORDER BY \(key)."stored_us" \(order), \(key)."statement_id" \(order) LIMIT \(limit)
             """
-        return try await sql.run(text, binds, columns: ["statement", "stored", "id"]).compactMap { row in
+        return try await rows(text, binds)
+    }
+
+    /// `since`, `until` and the page's cursor on the position (`stored_us`, `statement_id`) of `alias`.
+    private static func window(_ query: StatementQuery, alias: String, conditions: inout [String], binds: inout [BulkSQL.Value]) {
+        if let since = query.sinceUS {
+            conditions.append("\(alias).\"stored_us\" > ?")
+            binds.append(.int(since))
+        }
+        if let until = query.untilUS {
+            conditions.append("\(alias).\"stored_us\" <= ?")
+            binds.append(.int(until))
+        }
+        let after = query.ascending ? ">" : "<"
+        if let cursor = query.cursor {
+            conditions.append("(\(alias).\"stored_us\" \(after) ? OR (\(alias).\"stored_us\" = ? AND \(alias).\"statement_id\" \(after) ?))")
+            binds += [.int(cursor.storedUS), .int(cursor.storedUS), .text(cursor.statementID)]
+        }
+    }
+
+    private func rows(_ text: String, _ binds: [BulkSQL.Value]) async throws -> [Row] {
+        try await sql.run(text, binds, columns: ["statement", "stored", "id"]).compactMap { row in
             guard let json = row[0], let stored = row[1].flatMap({ Int64($0) }), let id = row[2] else { return nil }
             return Row(json: json, storedUS: stored, statementID: id)
         }

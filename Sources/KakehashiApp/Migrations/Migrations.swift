@@ -21,5 +21,6 @@ extension Application {
         CreateAuditChainTriggers(),
         CreateLRS(),
         CreateLearnerRecordIndexes(),
+        AddLRSCredentialScopes(),
     ]
 }
