@@ -139,11 +139,20 @@ struct StatementsResource: Sendable {
         return try await answer(body, statements: rows.map(\.json), attachments: query.attachments, store: store)
     }
 
-    /// The statements in `format`.
+    /// The statements in `format`. `canonical` shows the LRS's canonical definition of each
+    /// Activity (the definitions of every statement combined, as GET /activities returns it),
+    /// reduced to one language by Accept-Language (Communication §2.1.3.s4).
     private func formatted(_ texts: [String], format: StatementFormat, acceptLanguage: AcceptLanguage) async throws -> [[UInt8]] {
-        texts.map { text in
-            guard format != .exact, let json = try? JSONParser.parse(Array(text.utf8)) else { return Array(text.utf8) }
-            return format.apply(to: json, acceptLanguage: acceptLanguage).encoded()
+        guard format != .exact else { return texts.map { Array($0.utf8) } }
+        let parsed = texts.map { try? JSONParser.parse(Array($0.utf8)) }
+        var definitions: [String: JSON] = [:]
+        if format == .canonical {
+            let ids = Set(parsed.compactMap { $0 }.flatMap(StatementFormat.activityIDs))
+            definitions = try await ActivityCatalog(database: database, tenantID: client.tenantID).definitions(of: ids.sorted())
+        }
+        return zip(texts, parsed).map { text, json in
+            guard let json else { return Array(text.utf8) }
+            return format.apply(to: json, acceptLanguage: acceptLanguage, canonicalDefinition: { definitions[$0] }).encoded()
         }
     }
 
