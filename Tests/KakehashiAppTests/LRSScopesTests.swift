@@ -85,22 +85,25 @@ import XAPI
             let (code, full) = try await LRSTests.tenant(app, "lrs-scope-mine")
             let mine = try await Self.credential(app, tenant: code, [.statementsWrite, .statementsReadMine])
             let activity = "https://kakehashi.test/activities/\(UUID().uuidString.lowercased())"
-            let own = UUID(), other = UUID()
+            let own = UUID(), other = UUID(), ownRef = UUID(), otherRef = UUID()
             #expect(try await LRSTests.xapi(app, .POST, "statements", authorization: mine, body: lrsStatement(id: own, object: #"{"id":"\#(activity)"}"#)).status == .ok)
             #expect(try await LRSTests.xapi(app, .POST, "statements", authorization: Self.basic(full), body: lrsStatement(id: other, object: #"{"id":"\#(activity)"}"#)).status == .ok)
+            // StatementRefs to the matching statements: each credential's own only.
+            #expect(try await LRSTests.xapi(app, .POST, "statements", authorization: mine, body: lrsStatement(id: ownRef, object: statementRef(other))).status == .ok)
+            #expect(try await LRSTests.xapi(app, .POST, "statements", authorization: Self.basic(full), body: lrsStatement(id: otherRef, object: statementRef(own))).status == .ok)
 
             let listed = try await LRSTests.xapi(app, .GET, "statements?activity=\(activity)", authorization: mine)
             #expect(listed.status == .ok)
             #expect(try idsOf(listed) == [own.uuidString.lowercased()])
             let everything = try await LRSTests.xapi(app, .GET, "statements", authorization: mine)
-            #expect(try idsOf(everything) == [own.uuidString.lowercased()])
+            #expect(Set(try idsOf(everything)) == [own.uuidString.lowercased(), ownRef.uuidString.lowercased()])
             #expect(try await LRSTests.xapi(app, .GET, "statements?statementId=\(own.uuidString.lowercased())", authorization: mine).status == .ok)
             #expect(try await LRSTests.xapi(app, .GET, "statements?statementId=\(other.uuidString.lowercased())", authorization: mine).status == .notFound)
             // The merged definitions come from everyone's statements.
             #expect(try await LRSTests.xapi(app, .GET, "activities?activityId=\(activity)", authorization: mine).status == .forbidden)
 
             let all = try await LRSTests.xapi(app, .GET, "statements?activity=\(activity)", authorization: Self.basic(full))
-            #expect(Set(try idsOf(all)) == Set([own, other].map { $0.uuidString.lowercased() }))
+            #expect(Set(try idsOf(all)) == Set([own, other, ownRef, otherRef].map { $0.uuidString.lowercased() }))
         }
     }
 

@@ -22,5 +22,6 @@ extension Application {
         CreateLRS(),
         CreateLearnerRecordIndexes(),
         AddLRSCredentialScopes(),
+        CreateStatementRefIndex(),
     ]
 }

@@ -39,3 +39,5 @@ func idsOf(_ answer: LRSTests.Answer) throws -> [String] {
 func lrsStatement(id: UUID = UUID(), mbox: String = "mailto:\(UUID().uuidString.lowercased())@example.org", verb: String = "http://adlnet.gov/expapi/verbs/experienced", object: String) -> String {
     #"{"id":"\#(id.uuidString.lowercased())","actor":{"objectType":"Agent","mbox":"\#(mbox)"},"verb":{"id":"\#(verb)","display":{"en-US":"experienced"}},"object":\#(object)}"#
 }
+
+func statementRef(_ id: UUID) -> String { #"{"objectType":"StatementRef","id":"\#(id.uuidString.lowercased())"}"# }
