@@ -21,6 +21,8 @@ public enum XAPIScope: String, Sendable, CaseIterable {
 
 /// What one LRS request does, in the terms the scopes grant.
 public enum XAPIAccess: Sendable, CaseIterable {
+    /// Reading (GET, HEAD) and writing (PUT, POST; DELETE of documents) statements, State
+    /// documents, and Activity and Agent Profile documents.
     case readStatements, writeStatements, readState, writeState, readProfiles, writeProfiles
     /// The Activities and Agents resources: definitions and names combined from every
     /// statement, so reading them is reading the statements.
@@ -55,11 +57,13 @@ public enum XAPIAccess: Sendable, CaseIterable {
 /// The scopes of one credential. `define` is accepted and kept, but every statement a credential
 /// may write still adds to the LRS's activity definitions (Communication §4.2 makes that a SHOULD).
 public struct XAPIScopes: Sendable, Hashable {
+    /// The scopes granted.
     public private(set) var scopes: Set<XAPIScope>
 
     /// Unrestricted access: what a credential has unless it is limited.
     public static let all = XAPIScopes([.all])
 
+    /// These scopes; an empty set grants nothing.
     public init(_ scopes: Set<XAPIScope>) { self.scopes = scopes }
 
     /// Reads scope names separated by spaces (the OAuth 2.0 form, RFC 6749 §3.3, as stored) or
@@ -81,6 +85,7 @@ public struct XAPIScopes: Sendable, Hashable {
     /// The names in the specification's order, separated by spaces.
     public var text: String { XAPIScope.allCases.filter(scopes.contains).map(\.rawValue).joined(separator: " ") }
 
+    /// Whether one of the scopes grants `access`.
     public func allows(_ access: XAPIAccess) -> Bool { access.grantedBy.contains(where: scopes.contains) }
 
     /// True when statements may be read only because of `statements/read/mine`: reads are then
