@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import Testing
 import VaporTesting
 import XAPI
@@ -113,6 +114,19 @@ import XAPI
             let (code, full) = try await LRSTests.tenant(app, "lrs-scope-default")
             let stored = try #require(try await LRSCredential.query(on: app.db).filter(\.$key == full.key).first())
             #expect(stored.scopes == "all")
+            // A row written without the column, as every credential made before migration 016,
+            // reads as unrestricted.
+            let olderKey = UUID().uuidString.lowercased()
+            try await app.db.sql.insert(into: LRSCredential.schema)
+                .columns("id", "tenant_id", "key", "secret_hash", "label", "created_by", "created_at")
+                .values(
+                    SQLBind(UUID()), SQLBind(stored.tenantID), SQLBind(olderKey), SQLBind(Sessions.hash("older secret")), SQLBind("made before scopes"),
+                    SQLBind("test"), SQLBind(Date())
+                ).run()
+            let olderAnswer = try await LRSTests.xapi(
+                app, .POST, "statements", authorization: LRSTests.basic(.init(key: olderKey, secret: "older secret")), body: LRSTests.statement())
+            #expect(olderAnswer.status == .ok, "\(olderAnswer.body)")
+            #expect(try await LRSCredential.query(on: app.db).filter(\.$key == olderKey).first()?.scopes == "all")
             let limited = try await LRSCredentials.create(
                 tenantCode: code, label: "reader", scopes: XAPIScopes([.allRead, .statementsReadMine]), actor: "test", database: app.db)
             let row = try #require(try await LRSCredential.query(on: app.db).filter(\.$key == limited.key).first())
