@@ -13,11 +13,15 @@ import XAPI
 public enum LRSCORS {
     /// The origins allowed: any, or a list (scheme, host and port, as browsers send `Origin`).
     public struct Origins: Sendable, Equatable {
+        /// Every origin (`Access-Control-Allow-Origin: *`).
         public var any: Bool
+        /// The origins allowed when not `any`, lower case, without a trailing slash.
         public var listed: Set<String>
 
+        /// The default.
         public static let anyOrigin = Origins(any: true, listed: [])
 
+        /// `any`, or exactly `listed` (empty: no cross-origin calls).
         public init(any: Bool, listed: Set<String>) {
             self.any = any
             self.listed = listed

@@ -4,8 +4,9 @@ import Vapor
 import XAPI
 
 /// The Learning Record Store under `/xapi/` (xAPI 1.0.3 and 2.0). Every call goes through
-/// ``respond(_:resource:)``: the Alternate Request Syntax, the version header, the credentials
-/// (which decide the tenant), the resource, and the version header on every answer.
+/// ``respond(_:resource:)``: the body (up to `KAKEHASHI_LRS_MAX_BODY`), the Alternate Request
+/// Syntax, the version header, the credentials (which decide the tenant) and their scopes, the
+/// resource, and the version header on every answer. CORS is ``LRSCORS/Middleware``'s.
 struct LRSController: RouteCollection {
     enum Resource: Sendable {
         case statements, state, activityProfile, agentProfile, activities, agents, about
