@@ -135,14 +135,4 @@ import XAPI
             #expect(events.contains { $0.subject == "lrs-key:\(limited.key)" && $0.details.contains("all/read") })
         }
     }
-
-    @Test func scopeNamesAreTheSpecifications() throws {
-        #expect(try XAPIScopes(parsing: "statements/write statements/read/mine").text == "statements/write statements/read/mine")
-        #expect(try XAPIScopes(parsing: "statements/read/mine").readsOnlyOwnStatements)
-        #expect(try !XAPIScopes(parsing: "statements/read/mine all/read").readsOnlyOwnStatements)
-        #expect(throws: XAPIError.self) { try XAPIScopes(parsing: "statements/delete") }
-        #expect(throws: XAPIError.self) { try XAPIScopes(parsing: " ") }
-        #expect(XAPIScopes.all.allows(.writeStatements) && XAPIScopes.all.allows(.readActivitiesAndAgents))
-        #expect(!XAPIScopes([.define]).allows(.writeStatements))
-    }
 }
