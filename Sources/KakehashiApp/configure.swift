@@ -17,6 +17,8 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(PageErrorMiddleware(environment: app.environment))
     app.middleware.use(LanguageMiddleware())
+    // Cross-origin calls from browser content, on /xapi/ only (LRS/LRSCORS.swift).
+    app.middleware.use(LRSCORS.Middleware())
     app.middleware.use(FileMiddleware(publicDirectory: publicDirectory(app)))
     try routes(app)
 }

@@ -18,16 +18,22 @@ struct LRSCommand: AsyncParsableCommand {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create a key and secret for a tenant's LRS; the secret is printed once and only its hash is kept.",
-            discussion: "Use them with HTTP Basic on $KAKEHASHI_PUBLIC_URL/xapi/. The credential reads and writes only this tenant's statements and documents.")
+            discussion: """
+                Use them with HTTP Basic on $KAKEHASHI_PUBLIC_URL/xapi/. The credential reads and writes only this tenant's statements and \
+                documents, and only what its scopes allow (xAPI 1.0.3 Communication 4.2): statements/write, statements/read, \
+                statements/read/mine (only the statements it wrote), all/read, all (the default), state, profile, define.
+                """)
 
         @Option(help: "Tenant code.") var tenant: String
         @Option(help: "What the credential is for (shown as the statements' authority).") var label = "LRS client"
+        @Option(name: .customLong("scope"), help: "An xAPI scope the credential gets (repeat for several; default all).") var scopes: [String] = []
         @Option(help: "text (default) or json ({\"key\":…,\"secret\":…}).") var format: Format = .text
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
             Commands.bootstrapLogging(level: "warning")
-            let issued = try await Commands.createLRSCredential(tenant: tenant, label: label, actor: commandActor, settings: database.settings())
+            let issued = try await Commands.createLRSCredential(
+                tenant: tenant, label: label, scopes: scopes, actor: commandActor, settings: database.settings())
             switch format {
             case .json:
                 let encoder = JSONEncoder()
@@ -36,6 +42,7 @@ struct LRSCommand: AsyncParsableCommand {
             case .text:
                 print("key\t\(issued.key)")
                 print("secret\t\(issued.secret)")
+                print("scopes\t\(issued.scopes)")
                 print("(the secret is shown only now / シークレットは今だけ表示されます)")
             }
         }

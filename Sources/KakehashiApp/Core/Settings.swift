@@ -23,6 +23,16 @@ public struct Settings: Sendable {
     /// Addresses of reverse proxies whose `X-Forwarded-For` is believed
     /// (`KAKEHASHI_TRUSTED_PROXIES`, comma-separated). Without it the TCP peer is the client.
     public var trustedProxies: Set<String>
+    /// The largest request body the LRS (`/xapi/`) reads, in bytes (`KAKEHASHI_LRS_MAX_BODY`:
+    /// bytes, or with `KiB`, `MiB`, `GiB`); larger requests are answered 413 without being read.
+    public var lrsMaxBody: Int
+    /// Web origins whose pages may call the LRS from a browser (`KAKEHASHI_LRS_CORS_ORIGINS`:
+    /// `*`, the default, for any; comma-separated origins such as `https://content.example.jp`;
+    /// `none` for no cross-origin calls). See ``LRSCORS``.
+    public var lrsCORSOrigins: LRSCORS.Origins
+
+    /// 32 MiB: a batch of statements with a few scanned worksheets as attachments.
+    public static let defaultLRSMaxBody = 32 * 1024 * 1024
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         let dataDir = environment["KAKEHASHI_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./kakehashi-data"
@@ -34,7 +44,20 @@ public struct Settings: Sendable {
         logLevel = environment["KAKEHASHI_LOG_LEVEL"] ?? "info"
         trustedProxies = Set((environment["KAKEHASHI_TRUSTED_PROXIES"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         secretKey = environment["KAKEHASHI_SECRET_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        lrsMaxBody = environment["KAKEHASHI_LRS_MAX_BODY"].flatMap(Self.byteCount) ?? Self.defaultLRSMaxBody
+        lrsCORSOrigins = LRSCORS.Origins(environment["KAKEHASHI_LRS_CORS_ORIGINS"])
         publicURL = environment["KAKEHASHI_PUBLIC_URL"].flatMap { $0.isEmpty ? nil : String($0.reversed().drop { $0 == "/" }.reversed()) }
+    }
+
+    /// `1048576`, `64KiB`, `32 MiB`, `1GiB` (binary units, letter case ignored); nil otherwise.
+    static func byteCount(_ text: String) -> Int? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let digits = trimmed.prefix { $0.isASCII && $0.isNumber }
+        guard let number = Int(digits), number > 0 else { return nil }
+        let units: [String: Int] = ["": 1, "b": 1, "kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30]
+        guard let unit = units[trimmed.dropFirst(digits.count).trimmingCharacters(in: .whitespaces)] else { return nil }
+        let (bytes, overflow) = number.multipliedReportingOverflow(by: unit)
+        return overflow ? nil : bytes
     }
 
     /// The base of absolute links to this server, without a trailing slash.

@@ -130,6 +130,20 @@ struct ActivityCatalog: Sendable {
         return try? JSONParser.parse(Array(text.utf8))
     }
 
+    /// The canonical definitions of several activities, by id (those no statement defined are absent).
+    func definitions(of activityIDs: [String]) async throws -> [String: JSON] {
+        var found: [String: JSON] = [:]
+        for chunk in StatementStore.chunks(activityIDs, size: 1000) {
+            let rows = try await sql.run(
+                "SELECT \"activity_id\", \"definition\" FROM \"lrs_activities\" WHERE \"tenant_id\" = ? AND \"activity_id\" IN (\(StatementStore.placeholders(chunk.count)))",
+                [.uuid(tenantID)] + chunk.map { .text($0) }, columns: ["activity_id", "definition"])
+            for row in rows {
+                if let id = row[0], let text = row[1], let definition = try? JSONParser.parse(Array(text.utf8)) { found[id] = definition }
+            }
+        }
+        return found
+    }
+
     /// The names an agent was given in statements.
     func names(of key: AgentKey) async throws -> [String] {
         try await sql.run(

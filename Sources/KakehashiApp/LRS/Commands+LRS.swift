@@ -1,13 +1,18 @@
 import Foundation
 import Vapor
+import XAPI
 
 extension Commands {
-    /// A new stand-alone LRS credential of `tenant`: the key and the secret (shown once; only
-    /// its hash is stored). Rate-limited per tenant and audit-logged.
-    public static func createLRSCredential(tenant: String, label: String, actor: String, settings: Settings) async throws -> (key: String, secret: String) {
-        try await Application.withKakehashi(settings: settings) { app in
-            let issued = try await LRSCredentials.create(tenantCode: tenant, label: label, actor: actor, database: app.db)
-            return (issued.key, issued.secret)
+    /// A new stand-alone LRS credential of `tenant` limited to `scopes` (xAPI scope names;
+    /// none means `all`): the key, the secret (shown once; only its hash is stored) and the scopes
+    /// granted. Rate-limited per tenant and audit-logged.
+    public static func createLRSCredential(
+        tenant: String, label: String, scopes: [String] = [], actor: String, settings: Settings
+    ) async throws -> (key: String, secret: String, scopes: String) {
+        let granted = scopes.isEmpty ? XAPIScopes.all : try XAPIScopes(parsing: scopes.joined(separator: " "))
+        return try await Application.withKakehashi(settings: settings) { app in
+            let issued = try await LRSCredentials.create(tenantCode: tenant, label: label, scopes: granted, actor: actor, database: app.db)
+            return (issued.key, issued.secret, granted.text)
         }
     }
 }

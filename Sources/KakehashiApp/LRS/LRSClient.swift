@@ -13,4 +13,7 @@ struct LRSClient: Sendable {
     /// The statement `authority` (xAPI Data §2.4.9): an Agent identified by an account on this
     /// platform naming the credential.
     var authority: JSON
+    /// What it may do (Communication §4.2). Tools' bearer tokens, and the LRS writing AGS scores
+    /// itself, have ``XAPIScopes/all``; only stand-alone credentials are limited.
+    var scopes: XAPIScopes = .all
 }

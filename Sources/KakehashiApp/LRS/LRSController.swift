@@ -4,35 +4,28 @@ import Vapor
 import XAPI
 
 /// The Learning Record Store under `/xapi/` (xAPI 1.0.3 and 2.0). Every call goes through
-/// ``respond(_:resource:)``: the Alternate Request Syntax, the version header, the credentials
-/// (which decide the tenant), the resource, and the version header on every answer.
+/// ``respond(_:resource:)``: the body (up to `KAKEHASHI_LRS_MAX_BODY`), the Alternate Request
+/// Syntax, the version header, the credentials (which decide the tenant) and their scopes, the
+/// resource, and the version header on every answer. CORS is ``LRSCORS/Middleware``'s.
 struct LRSController: RouteCollection {
     enum Resource: Sendable {
         case statements, state, activityProfile, agentProfile, activities, agents, about
     }
 
-    /// Statement batches with attachments can be large; documents less so.
-    static let statementBodyLimit: ByteCount = "64mb"
-    static let documentBodyLimit: ByteCount = "16mb"
-
     func boot(routes: any RoutesBuilder) throws {
         let xapi = routes.grouped("xapi")
-        for method in [HTTPMethod.PUT, .POST] {
-            xapi.on(method, "statements", body: .collect(maxSize: Self.statementBodyLimit)) { try await respond($0, resource: .statements) }
+        // Bodies are streamed and collected in ``respond(_:resource:)`` up to the configured
+        // limit, so that an oversized request is a 413 in the xAPI form and is never held whole.
+        func on(_ method: HTTPMethod, _ path: [PathComponent], _ resource: Resource) {
+            xapi.on(method, path, body: .stream) { try await respond($0, resource: resource) }
         }
-        xapi.get("statements") { try await respond($0, resource: .statements) }
+        for method in [HTTPMethod.PUT, .POST, .GET] { on(method, ["statements"], .statements) }
         for (path, resource) in [(["activities", "state"], Resource.state), (["activities", "profile"], .activityProfile), (["agents", "profile"], .agentProfile)] {
-            for method in [HTTPMethod.PUT, .POST] {
-                xapi.on(method, path.map { PathComponent(stringLiteral: $0) }, body: .collect(maxSize: Self.documentBodyLimit)) {
-                    try await respond($0, resource: resource)
-                }
-            }
-            xapi.get(path.map { PathComponent(stringLiteral: $0) }) { try await respond($0, resource: resource) }
-            xapi.delete(path.map { PathComponent(stringLiteral: $0) }) { try await respond($0, resource: resource) }
+            for method in [HTTPMethod.PUT, .POST, .GET, .DELETE] { on(method, path.map { PathComponent(stringLiteral: $0) }, resource) }
         }
-        xapi.get("activities") { try await respond($0, resource: .activities) }
-        xapi.get("agents") { try await respond($0, resource: .agents) }
-        xapi.get("about") { try await respond($0, resource: .about) }
+        on(.GET, ["activities"], .activities)
+        on(.GET, ["agents"], .agents)
+        on(.GET, ["about"], .about)
     }
 
     func respond(_ http: Request, resource: Resource) async throws -> Response {
@@ -40,6 +33,7 @@ struct LRSController: RouteCollection {
         let response: LRSResponse
         let consistentThrough = LRSClock.shared.consistentThrough()
         do {
+            try await collectBody(http)
             var request = LRSRequest(http)
             if let alternate = try LRSRequest.alternate(request) {
                 if let header = alternate.headers.first(name: "X-Experience-API-Version"), (try? XAPIVersion.parseHeader(header)) == .v2_0_0 {
@@ -61,6 +55,7 @@ struct LRSController: RouteCollection {
                 else {
                     return finish(LRSResponse.unauthorized(), http: http, version: version, resource: resource, consistentThrough: consistentThrough)
                 }
+                if let access = Self.access(resource, method: request.method) { try client.scopes.check(access) }
                 response = try await dispatch(request, resource: resource, client: client, version: parsed, http: http)
             }
         } catch let error as XAPIError {
@@ -73,6 +68,42 @@ struct LRSController: RouteCollection {
             response = .error(XAPIError(code: "server.error", status: 500, message: "The LRS could not complete the request."))
         }
         return finish(response, http: http, version: version, resource: resource, consistentThrough: consistentThrough)
+    }
+
+    /// Reads the body into memory unless it is larger than `KAKEHASHI_LRS_MAX_BODY`: a declared
+    /// Content-Length over the limit is refused before a byte is read; a chunked body as soon as
+    /// it passes the limit. What the client still sends is read and dropped by the server.
+    private func collectBody(_ http: Request) async throws(XAPIError) {
+        let limit = http.application.settings.lrsMaxBody
+        let tooLarge = XAPIError(
+            code: "request.too-large", status: 413,
+            message: "The request body is larger than this LRS accepts (\(limit) bytes); send fewer statements or smaller attachments per request.")
+        if let declared = http.headers.first(name: .contentLength).flatMap(Int.init), declared > limit { throw tooLarge }
+        do {
+            // Vapor refuses a body that reaches its maximum, so the maximum is one byte more;
+            // a body that came whole (HTTP/2, tests) is measured afterwards.
+            let body = try await http.body.collect(max: limit + 1).get()
+            if let body, body.readableBytes > limit { throw tooLarge }
+        } catch let error as XAPIError {
+            throw error
+        } catch let abort as Abort where abort.status == .payloadTooLarge {
+            throw tooLarge
+        } catch {
+            throw XAPIError(code: "request.body-unreadable", message: "The request body could not be read.")
+        }
+    }
+
+    /// What the request does, for the credential's scopes. Any method but GET and HEAD counts as
+    /// a write; one the resource does not take is then its 405.
+    static func access(_ resource: Resource, method: HTTPMethod) -> XAPIAccess? {
+        let reads = method == .GET || method == .HEAD
+        switch resource {
+        case .statements: return reads ? .readStatements : .writeStatements
+        case .state: return reads ? .readState : .writeState
+        case .activityProfile, .agentProfile: return reads ? .readProfiles : .writeProfiles
+        case .activities, .agents: return .readActivitiesAndAgents
+        case .about: return nil
+        }
     }
 
     private func dispatch(_ request: LRSRequest, resource: Resource, client: LRSClient, version: XAPIVersion, http: Request) async throws -> LRSResponse {

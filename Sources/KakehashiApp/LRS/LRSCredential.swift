@@ -14,6 +14,8 @@ final class LRSCredential: Model, @unchecked Sendable {
     @Field(key: "secret_hash") var secretHash: String
     /// What it is for (shown in the authority's name).
     @Field(key: "label") var label: String
+    /// The xAPI scopes granted, separated by spaces (``XAPIScopes``; migration 016).
+    @Field(key: "scopes") var scopes: String
     @Field(key: "created_by") var createdBy: String
     @Field(key: "created_at") var createdAt: Date
     @OptionalField(key: "revoked_at") var revokedAt: Date?

@@ -27,8 +27,9 @@ enum LRSCredentials {
         var description: String { "too many LRS credentials created for this tenant in the last hour; try again later / 1時間あたりの発行数の上限です" }
     }
 
-    /// Makes a credential for `tenantCode`; the secret is returned once and only its hash kept.
-    static func create(tenantCode: String, label: String, actor: String, database: any Database) async throws -> Issued {
+    /// Makes a credential for `tenantCode` limited to `scopes`; the secret is returned once and
+    /// only its hash kept.
+    static func create(tenantCode: String, label: String, scopes: XAPIScopes = .all, actor: String, database: any Database) async throws -> Issued {
         guard let tenant = try await Tenant.query(on: database).filter(\.$code == tenantCode).first(), let tenantID = tenant.id else {
             throw RosterError.unknownTenant(tenantCode)
         }
@@ -42,12 +43,13 @@ enum LRSCredentials {
         credential.key = issued.key
         credential.secretHash = Sessions.hash(issued.secret)
         credential.label = label
+        credential.scopes = scopes.text
         credential.createdBy = actor
         credential.createdAt = Date()
         try await database.writeTransaction { tx in
             try await credential.create(on: tx)
             try await AuditLog(database: tx).append(
-                .init(actor: actor, action: "lrs.credentials.create", subject: "lrs-key:\(issued.key)", details: ["label": label]), tenant: tenantCode)
+                .init(actor: actor, action: "lrs.credentials.create", subject: "lrs-key:\(issued.key)", details: ["label": label, "scopes": scopes.text]), tenant: tenantCode)
         }
         return issued
     }
@@ -58,6 +60,7 @@ enum LRSCredentials {
         var secretHash: String
         var tenantID: UUID
         var label: String
+        var scopes: XAPIScopes
         var until: Date
     }
 
@@ -90,14 +93,18 @@ enum LRSCredentials {
         var entry = cache.current[key].flatMap { $0.until > now ? $0 : nil }
         if entry == nil {
             guard let row = try await LRSCredential.query(on: database).filter(\.$key == key).first(), row.revokedAt == nil else { return nil }
-            let fresh = CachedKey(secretHash: row.secretHash, tenantID: row.tenantID, label: row.label, until: now.addingTimeInterval(cacheLifetime))
+            // A stored value this version cannot read grants nothing rather than everything.
+            let scopes = (try? XAPIScopes(parsing: row.scopes)) ?? XAPIScopes([])
+            let fresh = CachedKey(
+                secretHash: row.secretHash, tenantID: row.tenantID, label: row.label, scopes: scopes, until: now.addingTimeInterval(cacheLifetime))
             cache.mutate { $0[key] = fresh }
             entry = fresh
         }
         guard let entry, constantTimeEqual(Sessions.hash(secret), entry.secretHash) else { return nil }
         return LRSClient(
             tenantID: entry.tenantID, credential: "key:\(key)", toolID: nil,
-            authority: authority(name: entry.label.isEmpty ? "LRS credential" : entry.label, account: "lrs-key:\(key)", baseURL: baseURL))
+            authority: authority(name: entry.label.isEmpty ? "LRS credential" : entry.label, account: "lrs-key:\(key)", baseURL: baseURL),
+            scopes: entry.scopes)
     }
 
     private static func bearer(_ token: String, database: any Database, baseURL: String) async throws -> LRSClient? {

@@ -290,11 +290,13 @@ struct StatementStore: Sendable {
 
     // MARK: - Reading
 
-    /// The stored JSON of one statement: not voided (`statementId`) or voided (`voidedStatementId`).
-    func statement(id: UUID, voided: Bool) async throws -> String? {
+    /// The stored JSON of one statement: not voided (`statementId`) or voided (`voidedStatementId`);
+    /// with `credential`, only if that credential wrote it (`statements/read/mine`).
+    func statement(id: UUID, voided: Bool, credential: String? = nil) async throws -> String? {
         try await sql.run(
-            "SELECT \"statement\" FROM \"lrs_statements\" WHERE \"tenant_id\" = ? AND \"statement_id\" = ? AND \"voided\" = ?",
-            [.uuid(tenantID), .text(UUIDText.format(id)), .int(voided ? 1 : 0)], columns: ["statement"]
+            "SELECT \"statement\" FROM \"lrs_statements\" WHERE \"tenant_id\" = ? AND \"statement_id\" = ? AND \"voided\" = ?"
+                + (credential == nil ? "" : " AND \"credential\" = ?"),
+            [.uuid(tenantID), .text(UUIDText.format(id)), .int(voided ? 1 : 0)] + (credential.map { [.text($0)] } ?? []), columns: ["statement"]
         ).first?[0] ?? nil
     }
 
@@ -305,7 +307,28 @@ struct StatementStore: Sendable {
         var statementID: String
     }
 
-    func query(_ query: StatementQuery, limit: Int) async throws -> [Row] {
+    /// The first `limit` statements of a query from its cursor on: those matching the filters,
+    /// and those whose object is a StatementRef to a matching statement, directly or through
+    /// further StatementRefs (Communication §2.1.3.s3; the target may be voided, so a voiding
+    /// statement is returned with a query its target matched, §2.1.4.s1.b2). `since`, `until`
+    /// and the page apply to the returned statements themselves. With `credential`, only that
+    /// credential's statements take part (`statements/read/mine`).
+    func query(_ query: StatementQuery, limit: Int, credential: String? = nil) async throws -> [Row] {
+        let direct = try await matching(query, limit: limit, credential: credential)
+        // Without a filter every statement matches by itself.
+        guard query.agentKey != nil || query.verb != nil || query.activity != nil || query.registration != nil else { return direct }
+        // A statement after the last of a full page cannot be on this page.
+        let targeting = try await targeting(query, limit: limit, credential: credential, bound: direct.count == limit ? direct.last : nil)
+        guard !targeting.isEmpty else { return direct }
+        var seen = Set<String>()
+        let merged = (direct + targeting).filter { seen.insert($0.statementID).inserted }.sorted { a, b in
+            query.ascending ? (a.storedUS, a.statementID) < (b.storedUS, b.statementID) : (a.storedUS, a.statementID) > (b.storedUS, b.statementID)
+        }
+        return Array(merged.prefix(limit))
+    }
+
+    /// The statements that match the filters themselves.
+    private func matching(_ query: StatementQuery, limit: Int, credential: String?) async throws -> [Row] {
         var binds: [BulkSQL.Value] = []
         var conditions: [String] = []
         let order = query.ascending ? "ASC" : "DESC"
@@ -338,6 +361,10 @@ struct StatementStore: Sendable {
             binds.append(.uuid(tenantID))
         }
         conditions.append("s.\"voided\" = 0")
+        if let credential {
+            conditions.append("s.\"credential\" = ?")
+            binds.append(.text(credential))
+        }
         if let verb = query.verb, query.agentKey == nil {
             conditions.append("s.\"verb_id\" = ?")
             binds.append(.text(verb))
@@ -352,25 +379,108 @@ struct StatementStore: Sendable {
             conditions.append("s.\"registration\" = ?")
             binds.append(.text(registration))
         }
-        if let since = query.sinceUS {
-            conditions.append("\(key).\"stored_us\" > ?")
-            binds.append(.int(since))
-        }
-        if let until = query.untilUS {
-            conditions.append("\(key).\"stored_us\" <= ?")
-            binds.append(.int(until))
-        }
-        if let cursor = query.cursor {
-            let comparison = query.ascending ? ">" : "<"
-            conditions.append("(\(key).\"stored_us\" \(comparison) ? OR (\(key).\"stored_us\" = ? AND \(key).\"statement_id\" \(comparison) ?))")
-            binds += [.int(cursor.storedUS), .int(cursor.storedUS), .text(cursor.statementID)]
-        }
+        Self.window(query, alias: key, bound: nil, conditions: &conditions, binds: &binds)
         let text = """
             SELECT s."statement", CAST(\(key)."stored_us" AS TEXT) AS "stored", \(key)."statement_id" AS "id" FROM \(from)
             WHERE \(conditions.joined(separator: " AND "))
             ORDER BY \(key)."stored_us" \(order), \(key)."statement_id" \(order) LIMIT \(limit)
             """
-        return try await sql.run(text, binds, columns: ["statement", "stored", "id"]).compactMap { row in
+        return try await rows(text, binds)
+    }
+
+    /// The statements whose StatementRef chain reaches a statement matching the filters, within
+    /// the query's window and not after `bound`. Walks only statements with a StatementRef
+    /// (index `lrs_statements_targeting`, migration 016); a chain is followed for at most
+    /// ``maximumReferenceDepth`` references, which also ends a loop of references. Each chain
+    /// member is tested by its primary key, and the page is read from the hits (SQLite keeps
+    /// a CROSS JOIN in the order written): the cost follows the StatementRefs in the window, not
+    /// the tenant's statements.
+    private func targeting(_ query: StatementQuery, limit: Int, credential: String?, bound: Row?) async throws -> [Row] {
+        var binds: [BulkSQL.Value] = [.uuid(tenantID)]
+        var start = ["t.\"tenant_id\" = ?", "t.\"statement_ref\" IS NOT NULL", "t.\"voided\" = 0"]
+        if let credential {
+            start.append("t.\"credential\" = ?")
+            binds.append(.text(credential))
+        }
+        Self.window(query, alias: "t", bound: bound, conditions: &start, binds: &binds)
+        binds.append(.uuid(tenantID))
+        var step = "n.\"statement_ref\" IS NOT NULL AND c.\"depth\" < \(Self.maximumReferenceDepth)"
+        if let credential {
+            step += " AND n.\"credential\" = ?"
+            binds.append(.text(credential))
+        }
+        binds.append(.uuid(tenantID))
+        var match = ["m.\"tenant_id\" = ?", "m.\"statement_id\" = c.\"target\""]
+        if let credential {
+            match.append("m.\"credential\" = ?")
+            binds.append(.text(credential))
+        }
+        if let agent = query.agentKey {
+            match.append(
+                "EXISTS (SELECT 1 FROM \"lrs_statement_agents\" fa WHERE fa.\"tenant_id\" = m.\"tenant_id\" AND fa.\"agent_key\" = ? AND fa.\"verb_id\" = m.\"verb_id\" AND fa.\"stored_us\" = m.\"stored_us\" AND fa.\"statement_id\" = m.\"statement_id\""
+                    + (query.relatedAgents ? ")" : " AND fa.\"direct\" = 1)"))
+            binds.append(.text(agent))
+        }
+        if let activity = query.activity {
+            match.append(
+                "EXISTS (SELECT 1 FROM \"lrs_statement_activities\" fb WHERE fb.\"tenant_id\" = m.\"tenant_id\" AND fb.\"activity_id\" = ? AND fb.\"stored_us\" = m.\"stored_us\" AND fb.\"statement_id\" = m.\"statement_id\""
+                    + (query.relatedActivities ? ")" : " AND fb.\"direct\" = 1)"))
+            binds.append(.text(activity))
+        }
+        if let verb = query.verb {
+            match.append("m.\"verb_id\" = ?")
+            binds.append(.text(verb))
+        }
+        if let registration = query.registration {
+            match.append("m.\"registration\" = ?")
+            binds.append(.text(registration))
+        }
+        binds.append(.uuid(tenantID))
+        let order = query.ascending ? "ASC" : "DESC"
+        let text = """
+            WITH RECURSIVE "chain"("origin", "target", "depth") AS (
+              SELECT t."statement_id", t."statement_ref", 1 FROM "lrs_statements" t WHERE \(start.joined(separator: " AND "))
+              UNION ALL
+              SELECT c."origin", n."statement_ref", c."depth" + 1 FROM "chain" c
+                JOIN "lrs_statements" n ON n."tenant_id" = ? AND n."statement_id" = c."target" WHERE \(step)
+            ), "hits"("origin") AS (
+              SELECT DISTINCT c."origin" FROM "chain" c WHERE EXISTS (SELECT 1 FROM "lrs_statements" m WHERE \(match.joined(separator: " AND ")))
+            )
+            SELECT s."statement", CAST(s."stored_us" AS TEXT) AS "stored", s."statement_id" AS "id" FROM "hits" h CROSS JOIN "lrs_statements" s
+            WHERE s."tenant_id" = ? AND s."statement_id" = h."origin"
+            ORDER BY s."stored_us" \(order), s."statement_id" \(order) LIMIT \(limit)
+            """
+        return try await rows(text, binds)
+    }
+
+    /// How many StatementRefs a chain is followed through.
+    static let maximumReferenceDepth = 32
+
+    /// `since`, `until`, the page's cursor and `bound` (the last row the page can reach) on the
+    /// position (`stored_us`, `statement_id`) of `alias`.
+    private static func window(_ query: StatementQuery, alias: String, bound: Row?, conditions: inout [String], binds: inout [BulkSQL.Value]) {
+        if let since = query.sinceUS {
+            conditions.append("\(alias).\"stored_us\" > ?")
+            binds.append(.int(since))
+        }
+        if let until = query.untilUS {
+            conditions.append("\(alias).\"stored_us\" <= ?")
+            binds.append(.int(until))
+        }
+        let after = query.ascending ? ">" : "<"
+        if let cursor = query.cursor {
+            conditions.append("(\(alias).\"stored_us\" \(after) ? OR (\(alias).\"stored_us\" = ? AND \(alias).\"statement_id\" \(after) ?))")
+            binds += [.int(cursor.storedUS), .int(cursor.storedUS), .text(cursor.statementID)]
+        }
+        if let bound {
+            let before = query.ascending ? "<" : ">"
+            conditions.append("(\(alias).\"stored_us\" \(before) ? OR (\(alias).\"stored_us\" = ? AND \(alias).\"statement_id\" \(before)= ?))")
+            binds += [.int(bound.storedUS), .int(bound.storedUS), .text(bound.statementID)]
+        }
+    }
+
+    private func rows(_ text: String, _ binds: [BulkSQL.Value]) async throws -> [Row] {
+        try await sql.run(text, binds, columns: ["statement", "stored", "id"]).compactMap { row in
             guard let json = row[0], let stored = row[1].flatMap({ Int64($0) }), let id = row[2] else { return nil }
             return Row(json: json, storedUS: stored, statementID: id)
         }

@@ -95,6 +95,9 @@ struct StatementsResource: Sendable {
         let parameters = request.parameters
         let store = StatementStore(database: database, tenantID: client.tenantID)
         let acceptLanguage = AcceptLanguage(request.headers.first(name: .acceptLanguage))
+        // statements/read/mine: the credential sees only the statements it wrote, as if the
+        // tenant had no others. Decided here, never by what a `more` token says.
+        let onlyCredential = client.scopes.readsOnlyOwnStatements ? client.credential : nil
         if parameters.first("statementId") != nil || parameters.first("voidedStatementId") != nil {
             try parameters.check(allowed: ["statementId", "voidedStatementId", "format", "attachments"])
             if parameters.first("statementId") != nil, parameters.first("voidedStatementId") != nil {
@@ -104,10 +107,10 @@ struct StatementsResource: Sendable {
             let id = try parameters.uuid(voided ? "voidedStatementId" : "statementId")!
             let format = try StatementFormat.parse(parameters.first("format"))
             let attachments = try parameters.bool("attachments") ?? false
-            guard let text = try await store.statement(id: id, voided: voided) else {
+            guard let text = try await store.statement(id: id, voided: voided, credential: onlyCredential) else {
                 throw XAPIError(code: "statement.not-found", path: voided ? "voidedStatementId" : "statementId", status: 404, message: "No such statement.")
             }
-            let body = formatted(text, format: format, acceptLanguage: acceptLanguage)
+            let body = try await formatted([text], format: format, acceptLanguage: acceptLanguage)[0]
             return try await answer(body, statements: [text], attachments: attachments, store: store)
         }
         var query: StatementQuery
@@ -119,17 +122,16 @@ struct StatementsResource: Sendable {
             query = try StatementQuery(parameters: parameters, version: version)
         }
         let size = query.pageSize
-        var rows = try await store.query(query, limit: size + 1)
+        var rows = try await store.query(query, limit: size + 1, credential: onlyCredential)
         var more = ""
         if rows.count > size {
             rows.removeLast(rows.count - size)
             more = statementsPath + "?more=" + query.moreToken(after: rows[rows.count - 1])
         }
-        let format = query.statementFormat
         var body: [UInt8] = Array("{\"statements\":[".utf8)
-        for (index, row) in rows.enumerated() {
+        for (index, statement) in try await formatted(rows.map(\.json), format: query.statementFormat, acceptLanguage: acceptLanguage).enumerated() {
             if index > 0 { body.append(UInt8(ascii: ",")) }
-            body += formatted(row.json, format: format, acceptLanguage: acceptLanguage)
+            body += statement
         }
         body += Array("],\"more\":".utf8)
         body += JSON.string(more).encoded()
@@ -137,9 +139,21 @@ struct StatementsResource: Sendable {
         return try await answer(body, statements: rows.map(\.json), attachments: query.attachments, store: store)
     }
 
-    private func formatted(_ text: String, format: StatementFormat, acceptLanguage: AcceptLanguage) -> [UInt8] {
-        guard format != .exact, let json = try? JSONParser.parse(Array(text.utf8)) else { return Array(text.utf8) }
-        return format.apply(to: json, acceptLanguage: acceptLanguage).encoded()
+    /// The statements in `format`. `canonical` shows the LRS's canonical definition of each
+    /// Activity (the definitions of every statement combined, as GET /activities returns it),
+    /// reduced to one language by Accept-Language (Communication §2.1.3.s4).
+    private func formatted(_ texts: [String], format: StatementFormat, acceptLanguage: AcceptLanguage) async throws -> [[UInt8]] {
+        guard format != .exact else { return texts.map { Array($0.utf8) } }
+        let parsed = texts.map { try? JSONParser.parse(Array($0.utf8)) }
+        var definitions: [String: JSON] = [:]
+        if format == .canonical {
+            let ids = Set(parsed.compactMap { $0 }.flatMap(StatementFormat.activityIDs))
+            definitions = try await ActivityCatalog(database: database, tenantID: client.tenantID).definitions(of: ids.sorted())
+        }
+        return zip(texts, parsed).map { text, json in
+            guard let json else { return Array(text.utf8) }
+            return format.apply(to: json, acceptLanguage: acceptLanguage, canonicalDefinition: { definitions[$0] }).encoded()
+        }
     }
 
     /// JSON, or with `attachments=true` multipart/mixed with the attachment data of the

@@ -21,5 +21,7 @@ extension Application {
         CreateAuditChainTriggers(),
         CreateLRS(),
         CreateLearnerRecordIndexes(),
+        AddLRSCredentialScopes(),
+        CreateStatementRefIndex(),
     ]
 }

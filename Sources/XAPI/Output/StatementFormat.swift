@@ -97,6 +97,32 @@ public enum StatementFormat: String, Sendable, CaseIterable {
 
     // MARK: - canonical
 
+    /// The ids of the Activities whose definitions `canonical` shows: the object, the context
+    /// activities, and both inside a SubStatement. The LRS looks up its canonical definitions of
+    /// these before formatting (Communication §2.1.3.s4.b3).
+    public static func activityIDs(in statement: JSON) -> [String] {
+        var ids: [String] = []
+        func add(_ activity: JSON) {
+            guard case .object(let object) = activity, object["objectType"]?.string ?? "Activity" == "Activity", let id = object["id"]?.string else { return }
+            ids.append(id)
+        }
+        func addContext(_ context: JSON?) {
+            guard case .object(let activities)? = context?["contextActivities"] else { return }
+            for member in activities.members {
+                for activity in member.value.array ?? [member.value] { add(activity) }
+            }
+        }
+        if let target = statement["object"] {
+            add(target)
+            if target["objectType"]?.string == "SubStatement" {
+                if let inner = target["object"] { add(inner) }
+                addContext(target["context"])
+            }
+        }
+        addContext(statement["context"])
+        return ids
+    }
+
     static func canonical(_ statement: JSON, _ language: AcceptLanguage, _ definitions: (String) -> JSON?) -> JSON {
         guard case .object(var object) = statement else { return statement }
         if case .object(var verb)? = object["verb"] {

@@ -15,10 +15,12 @@ import importlib.util
 import json
 import os
 import subprocess
+import time
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
+import requests
 
 from .lrs import LRS, VERSIONS
 from .requirements import ALL, CATALOGUE, COUNTED_1_0_3, COUNTED_2_0_0, EXTRA
@@ -145,6 +147,62 @@ def other_tenant_credentials(server, tmp_path_factory):
 def other_lrs(lrs, server, lrs_base, other_tenant_credentials):
     """The second tenant's client, with the same version as `lrs` in the same test."""
     return LRS(lrs_base, *other_tenant_credentials, version=lrs.version, server_base=server.base_url)
+
+
+@pytest.fixture(scope="session")
+def scoped_credentials(server):
+    """make(*scopes) -> (key, secret): demo-tenant credentials limited to those xAPI scopes
+    (`lrs credentials create --scope …`), one per set of scopes."""
+    made = {}
+
+    def make(*scopes):
+        if scopes not in made:
+            args = ["lrs", "credentials", "create", "--tenant", TENANT, "--format", "json"]
+            for scope in scopes:
+                args += ["--scope", scope]
+            result = server.cli(*args, check=False)
+            assert result.returncode == 0, f"kakehashi {' '.join(args)}: {result.stdout}\n{result.stderr}"
+            answer = json.loads(result.stdout)
+            made[scopes] = (answer["key"], answer["secret"])
+        return made[scopes]
+
+    return make
+
+
+SMALL_BODY_LIMIT = 64 * 1024
+
+
+@pytest.fixture(scope="session")
+def small_limit_server(server, output_dir):
+    """A second `kakehashi serve` on the same data folder (so the same tenants and credentials)
+    with KAKEHASHI_LRS_MAX_BODY at 64 KiB: the 413 tests send kilobytes, not the default 32 MiB."""
+    parent = _parent_module()
+    port = parent.free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = dict(os.environ, KAKEHASHI_PUBLIC_URL=base, KAKEHASHI_LRS_MAX_BODY=str(SMALL_BODY_LIMIT))
+    with open(output_dir / "interop-kakehashi-small-limit.log", "w") as log:
+        process = subprocess.Popen([str(parent.BIN), "serve", "--port", str(port), "--data-dir", str(server.data_dir)],
+                                   env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + parent.STARTUP_SECONDS
+            while True:
+                assert process.poll() is None, f"the second kakehashi serve exited {process.returncode}; see {log.name}"
+                try:
+                    if requests.get(base + "/healthz", timeout=2).status_code == 200:
+                        break
+                except requests.RequestException:
+                    pass
+                assert time.monotonic() < deadline, f"the second kakehashi serve did not answer; see {log.name}"
+                time.sleep(0.2)
+            yield base
+        finally:
+            parent.stop(process, "kakehashi serve (small body limit)")
+
+
+@pytest.fixture
+def small_limit_lrs(lrs, small_limit_server, lrs_credentials):
+    """The demo tenant's LRS behind the 64 KiB limit, with the same version as `lrs`."""
+    return LRS(small_limit_server + "/xapi/", *lrs_credentials, version=lrs.version, server_base=small_limit_server)
 
 
 def _parent_module():
