@@ -47,6 +47,25 @@ import VaporTesting
         return #"{"id":"\#(id.uuidString.lowercased())","actor":\#(actorJSON),"verb":{"id":"http://adlnet.gov/expapi/verbs/answered","display":{"ja-JP":"回答した"}},"object":{"id":"https://kakehashi.test/activities/kanji-1","definition":{"name":{"ja-JP":"漢字ドリル"},"extensions":{"https://w3id.org/japan-xapi/extensions/course-of-study-code":["8260213211200000"],"https://w3id.org/japan-xapi/extensions/grade":["3"]}}}}"#
     }
 
+    /// A voiding statement may arrive before the statement it voids (statements from several
+    /// devices); the target is voided the moment it is stored, alone or among other statements.
+    @Test(arguments: TestDatabase.available)
+    func aStatementVoidedBeforeItArrivesIsStoredVoided(database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in
+            let (_, issued) = try await Self.tenant(app, "lrs-void-early")
+            let target = UUID(), other = UUID(), voiding = UUID()
+            let void = #"{"id":"\#(voiding.uuidString.lowercased())","actor":{"mbox":"mailto:teacher@example.org"},"verb":{"id":"http://adlnet.gov/expapi/verbs/voided"},"object":{"objectType":"StatementRef","id":"\#(target.uuidString.lowercased())"}}"#
+            #expect(try await Self.xapi(app, .POST, "statements", authorization: Self.basic(issued), body: void).status == .ok)
+            let batch = "[" + Self.statement(id: other) + "," + Self.statement(id: target) + "]"
+            #expect(try await Self.xapi(app, .POST, "statements", authorization: Self.basic(issued), body: batch).status == .ok)
+            let id = target.uuidString.lowercased()
+            #expect(try await Self.xapi(app, .GET, "statements?statementId=\(id)", authorization: Self.basic(issued)).status == .notFound)
+            let voided = try await Self.xapi(app, .GET, "statements?voidedStatementId=\(id)", authorization: Self.basic(issued))
+            #expect(voided.status == .ok && voided.body.contains(id))
+            #expect(try await Self.xapi(app, .GET, "statements?statementId=\(other.uuidString.lowercased())", authorization: Self.basic(issued)).status == .ok)
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func statementsRoundTripWithinTheirTenant(database: TestDatabase) async throws {
         try await withApp(database) { app, _ in

@@ -221,11 +221,13 @@ struct StatementStore: Sendable {
                 [.uuid(tenantID)] + chunk.map { .text($0) })
         }
         for chunk in Self.chunks(plain, size: 1000) {
+            // Looked up in the small index of voiding statements (`voids` is rarely set), so only
+            // the rare hit touches the statements' primary key.
             try await sql.run(
                 """
-                UPDATE "lrs_statements" SET "voided" = 1 WHERE "tenant_id" = ? AND "statement_id" IN (\(Self.placeholders(chunk.count)))
-                  AND EXISTS (SELECT 1 FROM "lrs_statements" v WHERE v."tenant_id" = "lrs_statements"."tenant_id" AND v."voids" = "lrs_statements"."statement_id")
-                """, [.uuid(tenantID)] + chunk.map { .text($0) })
+                UPDATE "lrs_statements" SET "voided" = 1 WHERE "tenant_id" = ? AND "statement_id" IN (
+                  SELECT v."voids" FROM "lrs_statements" v WHERE v."tenant_id" = ? AND v."voids" IN (\(Self.placeholders(chunk.count))))
+                """, [.uuid(tenantID), .uuid(tenantID)] + chunk.map { .text($0) })
         }
 
         // 5. Attachment data, once per tenant and hash.
