@@ -107,21 +107,50 @@ enum LRSCredentials {
             scopes: entry.scopes)
     }
 
+    /// A tool's token as the LRS needs it, kept like the keys above: a tool sending one statement
+    /// per request asked the database twice (token, then tool) on each, through Fluent. Held until
+    /// the token expires and for at most ``cacheLifetime``, so a tool switched off is refused
+    /// within that.
+    private struct CachedToken: Sendable {
+        var tenantID: UUID
+        var toolID: UUID
+        var clientID: String
+        var name: String
+        var hasScope: Bool
+        var until: Date
+    }
+
+    private static let tokens = LockedBox<[String: CachedToken]>([:])
+
     private static func bearer(_ token: String, database: any Database, baseURL: String) async throws -> LRSClient? {
-        guard !token.isEmpty,
-            let stored = try await LTIAccessToken.query(on: database).filter(\.$tokenHash == Sessions.hash(token)).first(), stored.expiresAt > Date(),
-            let tool = try await LTITool.find(stored.toolID, on: database), tool.status == LTITool.Status.active.rawValue, let toolID = tool.id
-        else { return nil }
+        guard !token.isEmpty else { return nil }
+        let hash = Sessions.hash(token)
+        let now = Date()
+        var entry = tokens.current[hash].flatMap { $0.until > now ? $0 : nil }
+        if entry == nil {
+            guard let stored = try await LTIAccessToken.query(on: database).filter(\.$tokenHash == hash).first(), stored.expiresAt > now,
+                let tool = try await LTITool.find(stored.toolID, on: database), tool.status == LTITool.Status.active.rawValue, let toolID = tool.id
+            else { return nil }
+            let fresh = CachedToken(
+                tenantID: tool.tenantID, toolID: toolID, clientID: tool.clientID, name: tool.name,
+                hasScope: stored.scopes.split(separator: " ").contains(Substring(scope)), until: min(stored.expiresAt, now.addingTimeInterval(cacheLifetime)))
+            tokens.mutate { cache in
+                cache = cache.filter { $0.value.until > now }
+                cache[hash] = fresh
+            }
+            entry = fresh
+        }
+        guard let entry else { return nil }
         // A good token without the scope: known, but not allowed here (RFC 6750 §3.1
         // insufficient_scope is a 403), so the tool's developer sees what is missing.
-        guard stored.scopes.split(separator: " ").contains(Substring(scope)) else {
+        guard entry.hasScope else {
             throw XAPIError(
                 code: "credentials.insufficient-scope", status: 403,
                 message: "This token was not granted the scope \(scope); ask for it at /lti/token (the tool must be registered with it).")
         }
         return LRSClient(
-            tenantID: tool.tenantID, credential: "tool:\(tool.clientID)", toolID: toolID,
-            authority: authority(name: tool.name, account: "lti-tool:\(tool.clientID)", baseURL: baseURL))
+            tenantID: entry.tenantID, credential: "tool:\(entry.clientID)", toolID: entry.toolID,
+            authority: authority(name: entry.name, account: "lti-tool:\(entry.clientID)", baseURL: baseURL))
     }
 
     /// An Agent naming the credential by an account on this platform.
