@@ -60,11 +60,7 @@ actor StatementIngestQueue {
                 }
                 let results: [Result<[UUID], XAPIError>]
                 if let writer {
-                    results = try await writer.transaction { bulk in
-                        let results = try await store(database, bulk)
-                        try await StatementStore.mergeStagedFilters(bulk)
-                        return results
-                    }
+                    results = try await writer.transaction { bulk in try await store(database, bulk) }
                 } else {
                     results = try await database.writeTransaction { tx in try await store(tx, nil) }
                 }

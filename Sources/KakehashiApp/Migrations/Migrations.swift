@@ -23,6 +23,5 @@ extension Application {
         CreateLearnerRecordIndexes(),
         AddLRSCredentialScopes(),
         CreateStatementRefIndex(),
-        CreateFilterStaging(),
     ]
 }
