@@ -47,6 +47,45 @@ import VaporTesting
         return #"{"id":"\#(id.uuidString.lowercased())","actor":\#(actorJSON),"verb":{"id":"http://adlnet.gov/expapi/verbs/answered","display":{"ja-JP":"回答した"}},"object":{"id":"https://kakehashi.test/activities/kanji-1","definition":{"name":{"ja-JP":"漢字ドリル"},"extensions":{"https://w3id.org/japan-xapi/extensions/course-of-study-code":["8260213211200000"],"https://w3id.org/japan-xapi/extensions/grade":["3"]}}}}"#
     }
 
+    /// On SQLite a statement's filter rows wait in a staging table until many have gathered, and
+    /// are then merged into the filter tables in key order. Queries find a statement the moment
+    /// it is stored, and find the same after the merge; a merge below its limit does nothing.
+    @Test(arguments: TestDatabase.available)
+    func queriesAnswerTheSameBeforeAndAfterStagedFiltersAreMerged(database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in
+            let (_, issued) = try await Self.tenant(app, "lrs-staged")
+            let mbox = "mailto:\(UUID().uuidString.lowercased())@example.org"
+            let mine = [UUID(), UUID(), UUID()]
+            let batch = "[" + (mine.map { Self.statement(id: $0, mbox: mbox) } + [Self.statement()]).joined(separator: ",") + "]"
+            #expect(try await Self.xapi(app, .POST, "statements", authorization: Self.basic(issued), body: batch).status == .ok)
+            let agent = #"{"mbox":"\#(mbox)"}"#.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            let activity = "https://kakehashi.test/activities/kanji-1".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            let queries = ["statements?agent=\(agent)", "statements?agent=\(agent)&verb=http%3A%2F%2Fadlnet.gov%2Fexpapi%2Fverbs%2Fanswered",
+                           "statements?activity=\(activity)&agent=\(agent)", "statements?agent=\(agent)&related_agents=true"]
+            func ids() async throws -> [[String]] {
+                var out: [[String]] = []
+                for query in queries {
+                    let answer = try await Self.xapi(app, .GET, query, authorization: Self.basic(issued))
+                    #expect(answer.status == .ok, "\(query)")
+                    out.append(mine.map { $0.uuidString.lowercased() }.filter { answer.body.contains($0) })
+                }
+                return out
+            }
+            func staged() async throws -> Int {
+                Int(try await BulkSQL(app.db).run("SELECT CAST(COUNT(*) AS TEXT) AS \"n\" FROM \"lrs_filter_staging\"", [], columns: ["n"]).first?[0] ?? "0") ?? 0
+            }
+            let everyOne = Array(repeating: mine.map { $0.uuidString.lowercased() }, count: queries.count)
+            #expect(try await ids() == everyOne)
+            let waiting = try await staged()
+            #expect(database == .sqlite ? waiting > 0 : waiting == 0, "SQLite stages the filter rows; PostgreSQL writes the tables")
+            try await app.db.writeTransaction { tx in try await StatementStore.mergeStagedFilters(BulkSQL(tx), limit: waiting + 1) }
+            #expect(try await staged() == waiting, "below the limit nothing moves")
+            try await app.db.writeTransaction { tx in try await StatementStore.mergeStagedFilters(BulkSQL(tx), limit: 1) }
+            #expect(try await staged() == 0)
+            #expect(try await ids() == everyOne)
+        }
+    }
+
     /// A voiding statement may arrive before the statement it voids (statements from several
     /// devices); the target is voided the moment it is stored, alone or among other statements.
     @Test(arguments: TestDatabase.available)

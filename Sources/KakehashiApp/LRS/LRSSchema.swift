@@ -3,6 +3,8 @@ enum LRSSchema {
     static let statements = "lrs_statements"
     static let statementAgents = "lrs_statement_agents"
     static let statementActivities = "lrs_statement_activities"
+    /// Filter rows on their way to the two tables above (migration 017, SQLite).
+    static let filterStaging = "lrs_filter_staging"
     static let attachments = "lrs_attachments"
     static let documents = "lrs_documents"
     static let activities = "lrs_activities"

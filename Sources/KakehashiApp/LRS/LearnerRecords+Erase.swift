@@ -88,6 +88,13 @@ extension LearnerRecords {
             }
         }
 
+        // Their filter rows not merged into the filter tables yet (SQLite).
+        for chunk in StatementStore.chunks(ids, size: 1000) {
+            try await sql.run(
+                "DELETE FROM \"\(LRSSchema.filterStaging)\" WHERE \"tenant_id\" = ? AND \"statement_id\" IN (\(StatementStore.placeholders(chunk.count)))",
+                [.uuid(tenantID)] + chunk.map { .text($0) })
+        }
+
         // 2. The statements.
         for chunk in StatementStore.chunks(ids, size: 1000) {
             erased.statements += try await sql.run(

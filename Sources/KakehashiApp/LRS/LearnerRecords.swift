@@ -126,7 +126,7 @@ struct LearnerRecords: Sendable {
         for chunk in StatementStore.chunks(keys, size: 500) {
             keep(try await sql.run(
                 select + """
-                     FROM "lrs_statement_agents" f JOIN "lrs_statements" s ON s."tenant_id" = f."tenant_id" AND s."statement_id" = f."statement_id"
+                     FROM \(StatementStore.agentFilters(sql.kind))\(StatementStore.joinStatements(sql.kind))
                       WHERE f."tenant_id" = ? AND f."agent_key" IN (\(StatementStore.placeholders(chunk.count))) AND f."direct" = 1 AND s."actor_key" = f."agent_key"
                     """, [.uuid(tenantID)] + chunk.map { .text($0) }, columns: columns))
         }
@@ -249,7 +249,7 @@ struct LearnerRecords: Sendable {
             SELECT CAST(COUNT(*) AS TEXT) AS "n" FROM (
               SELECT "statement_id" FROM "lrs_statements" WHERE "tenant_id" = ? AND "person_sourced_id" = ?
               UNION
-              SELECT f."statement_id" FROM "lrs_statement_agents" f JOIN "lrs_statements" s ON s."tenant_id" = f."tenant_id" AND s."statement_id" = f."statement_id"
+              SELECT f."statement_id" FROM \(StatementStore.agentFilters(sql.kind))\(StatementStore.joinStatements(sql.kind))
                 WHERE f."tenant_id" = ? AND f."agent_key" IN (\(placeholders)) AND f."direct" = 1 AND s."actor_key" = f."agent_key"
             ) AS "mine"
             """, [.uuid(tenantID), .text(person.sourcedID), .uuid(tenantID)] + keys.map { .text($0) }, columns: ["n"]

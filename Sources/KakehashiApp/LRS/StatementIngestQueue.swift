@@ -60,7 +60,11 @@ actor StatementIngestQueue {
                 }
                 let results: [Result<[UUID], XAPIError>]
                 if let writer {
-                    results = try await writer.transaction { bulk in try await store(database, bulk) }
+                    results = try await writer.transaction { bulk in
+                        let results = try await store(database, bulk)
+                        try await StatementStore.mergeStagedFilters(bulk)
+                        return results
+                    }
                 } else {
                     results = try await database.writeTransaction { tx in try await store(tx, nil) }
                 }

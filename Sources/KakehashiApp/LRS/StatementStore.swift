@@ -210,8 +210,19 @@ struct StatementStore: Sendable {
             if let target = statement.voidedStatementID { targets.append(UUIDText.format(target)) } else { plain.append(UUIDText.format(statement.id)) }
         }
         try await insert(LRSSchema.statements, columns: Self.statementColumns, rows: rows)
-        try await insert(LRSSchema.statementAgents, columns: ["tenant_id", "agent_key", "verb_id", "stored_us", "statement_id", "direct"], rows: agentRows)
-        try await insert(LRSSchema.statementActivities, columns: ["tenant_id", "activity_id", "stored_us", "statement_id", "direct"], rows: activityRows)
+        if writer != nil {
+            // SQLite's statement writer: the filter rows go to the end of the staging table, and
+            // from there into the filter tables in large sorted runs (``mergeStagedFilters()``).
+            try await insert(
+                LRSSchema.filterStaging, columns: ["kind", "tenant_id", "agent_key", "verb_id", "stored_us", "statement_id", "direct"],
+                rows: agentRows.map { [.int(0)] + $0 })
+            try await insert(
+                LRSSchema.filterStaging, columns: ["kind", "tenant_id", "activity_id", "stored_us", "statement_id", "direct"],
+                rows: activityRows.map { [.int(1)] + $0 })
+        } else {
+            try await insert(LRSSchema.statementAgents, columns: Self.agentColumns, rows: agentRows)
+            try await insert(LRSSchema.statementActivities, columns: Self.activityColumns, rows: activityRows)
+        }
 
         // 4. Voided flags: targets of this group, and statements of this group that a voiding
         //    statement stored earlier names.
@@ -250,6 +261,64 @@ struct StatementStore: Sendable {
         // 6. Canonical activity definitions and agent names for /activities and /agents.
         try await ActivityCatalog(database: database, tenantID: tenantID, writer: writer).record(catalog, at: now)
         return results
+    }
+
+    static let agentColumns = ["tenant_id", "agent_key", "verb_id", "stored_us", "statement_id", "direct"]
+    static let activityColumns = ["tenant_id", "activity_id", "stored_us", "statement_id", "direct"]
+
+    /// Staged filter rows are merged once there are this many (about 16,000 statements).
+    ///
+    /// Every filter row lands at a random place in its table (the actor's, the activity's), so a
+    /// commit of 1,000 statements rewrote a whole page into the WAL for nearly each of them:
+    /// 94 KB written per statement of 1.9 KB. Written by the thousands in key order, the rows of
+    /// one page go in together. Queries read the staged rows by scanning, which this bounds.
+    static let stagingLimit = 100_000
+
+    /// Moves the staged filter rows into the filter tables, sorted by their keys, when there are
+    /// at least `limit` (every tenant's: the table is shared); in the caller's transaction.
+    static func mergeStagedFilters(_ sql: BulkSQL, limit: Int = StatementStore.stagingLimit) async throws {
+        guard sql.kind == .sqlite else { return }  // PostgreSQL stages nothing
+        // Rows are appended and deleted all at once (an erasure deletes a few: then this counts
+        // too many and merges a little early), so the span of their rowids is their number.
+        let staged = try await sql.run(
+            "SELECT CAST(COALESCE(max(rowid) - min(rowid) + 1, 0) AS TEXT) AS \"n\" FROM \"lrs_filter_staging\"", [], columns: ["n"]
+        ).first.flatMap { $0[0] }.flatMap { Int($0) } ?? 0
+        guard staged >= limit else { return }
+        let agents = Self.agentColumns.map { "\"\($0)\"" }.joined(separator: ", ")
+        let activities = Self.activityColumns.map { "\"\($0)\"" }.joined(separator: ", ")
+        try await sql.run(
+            "INSERT INTO \"lrs_statement_agents\" (\(agents)) SELECT \(agents) FROM \"lrs_filter_staging\" WHERE \"kind\" = 0 ORDER BY \(agents)", [])
+        try await sql.run(
+            "INSERT INTO \"lrs_statement_activities\" (\(activities)) SELECT \(activities) FROM \"lrs_filter_staging\" WHERE \"kind\" = 1 ORDER BY \(activities)",
+            [])
+        try await sql.run("DELETE FROM \"lrs_filter_staging\"", [])
+    }
+
+    /// The agent filter table as queries read it: on SQLite together with the staged rows not
+    /// yet merged into it (``mergeStagedFilters(limit:)``), so a statement is found the moment it
+    /// is stored; PostgreSQL writes the table directly. The query's conditions reach both halves
+    /// (SQLite pushes them into each arm of the UNION ALL): the table by its primary key, the
+    /// staged rows by a scan of at most ``stagingLimit``.
+    static func agentFilters(_ kind: SQLDialectKind) -> String { filters(LRSSchema.statementAgents, kind: 0, columns: agentColumns, dialect: kind) }
+
+    /// The activity filter table as queries read it (see ``agentFilters(_:)``).
+    static func activityFilters(_ kind: SQLDialectKind) -> String {
+        filters(LRSSchema.statementActivities, kind: 1, columns: activityColumns, dialect: kind)
+    }
+
+    /// ` f JOIN "lrs_statements" s ON …`, the statements of the filter rows `f`. On SQLite a CROSS
+    /// JOIN, which SQLite keeps in the order written: it cannot estimate the UNION ALL of
+    /// ``agentFilters(_:)``, and without the hint it walked the tenant's every statement and
+    /// probed the filter rows for each (a 1,000,000-statement store answered in seconds, not
+    /// milliseconds).
+    static func joinStatements(_ kind: SQLDialectKind) -> String {
+        (kind == .sqlite ? " f CROSS JOIN" : " f JOIN") + " \"lrs_statements\" s ON s.\"tenant_id\" = f.\"tenant_id\" AND s.\"statement_id\" = f.\"statement_id\""
+    }
+
+    private static func filters(_ table: String, kind: Int, columns: [String], dialect: SQLDialectKind) -> String {
+        guard dialect == .sqlite else { return "\"\(table)\"" }
+        let list = columns.map { "\"\($0)\"" }.joined(separator: ", ")
+        return "(SELECT \(list) FROM \"\(table)\" UNION ALL SELECT \(list) FROM \"\(LRSSchema.filterStaging)\" WHERE \"kind\" = \(kind))"
     }
 
     /// Whether a stored statement is a voiding statement (verb voided with a StatementRef).
@@ -337,7 +406,7 @@ struct StatementStore: Sendable {
         let from: String
         let key: String  // the table whose stored_us / statement_id orders the page
         if let agent = query.agentKey {
-            from = "\"lrs_statement_agents\" f JOIN \"lrs_statements\" s ON s.\"tenant_id\" = f.\"tenant_id\" AND s.\"statement_id\" = f.\"statement_id\""
+            from = Self.agentFilters(sql.kind) + Self.joinStatements(sql.kind)
             key = "f"
             conditions.append("f.\"tenant_id\" = ?")
             binds.append(.uuid(tenantID))
@@ -349,7 +418,7 @@ struct StatementStore: Sendable {
                 binds.append(.text(verb))
             }
         } else if let activity = query.activity {
-            from = "\"lrs_statement_activities\" f JOIN \"lrs_statements\" s ON s.\"tenant_id\" = f.\"tenant_id\" AND s.\"statement_id\" = f.\"statement_id\""
+            from = Self.activityFilters(sql.kind) + Self.joinStatements(sql.kind)
             key = "f"
             conditions.append("f.\"tenant_id\" = ?")
             binds.append(.uuid(tenantID))
@@ -372,10 +441,11 @@ struct StatementStore: Sendable {
             binds.append(.text(verb))
         }
         if let activity = query.activity, query.agentKey != nil {
+            // Not a correlated EXISTS: SQLite would scan the staged rows once per candidate.
             conditions.append(
-                "EXISTS (SELECT 1 FROM \"lrs_statement_activities\" a WHERE a.\"tenant_id\" = s.\"tenant_id\" AND a.\"activity_id\" = ? AND a.\"stored_us\" = s.\"stored_us\" AND a.\"statement_id\" = s.\"statement_id\""
+                "s.\"statement_id\" IN (SELECT a.\"statement_id\" FROM \(Self.activityFilters(sql.kind)) a WHERE a.\"tenant_id\" = ? AND a.\"activity_id\" = ?"
                     + (query.relatedActivities ? ")" : " AND a.\"direct\" = 1)"))
-            binds.append(.text(activity))
+            binds += [.uuid(tenantID), .text(activity)]
         }
         if let registration = query.registration {
             conditions.append("s.\"registration\" = ?")
@@ -419,15 +489,15 @@ struct StatementStore: Sendable {
         }
         if let agent = query.agentKey {
             match.append(
-                "EXISTS (SELECT 1 FROM \"lrs_statement_agents\" fa WHERE fa.\"tenant_id\" = m.\"tenant_id\" AND fa.\"agent_key\" = ? AND fa.\"verb_id\" = m.\"verb_id\" AND fa.\"stored_us\" = m.\"stored_us\" AND fa.\"statement_id\" = m.\"statement_id\""
+                "m.\"statement_id\" IN (SELECT fa.\"statement_id\" FROM \(Self.agentFilters(sql.kind)) fa WHERE fa.\"tenant_id\" = ? AND fa.\"agent_key\" = ?"
                     + (query.relatedAgents ? ")" : " AND fa.\"direct\" = 1)"))
-            binds.append(.text(agent))
+            binds += [.uuid(tenantID), .text(agent)]
         }
         if let activity = query.activity {
             match.append(
-                "EXISTS (SELECT 1 FROM \"lrs_statement_activities\" fb WHERE fb.\"tenant_id\" = m.\"tenant_id\" AND fb.\"activity_id\" = ? AND fb.\"stored_us\" = m.\"stored_us\" AND fb.\"statement_id\" = m.\"statement_id\""
+                "m.\"statement_id\" IN (SELECT fb.\"statement_id\" FROM \(Self.activityFilters(sql.kind)) fb WHERE fb.\"tenant_id\" = ? AND fb.\"activity_id\" = ?"
                     + (query.relatedActivities ? ")" : " AND fb.\"direct\" = 1)"))
-            binds.append(.text(activity))
+            binds += [.uuid(tenantID), .text(activity)]
         }
         if let verb = query.verb {
             match.append("m.\"verb_id\" = ?")

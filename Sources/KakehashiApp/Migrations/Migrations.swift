@@ -23,5 +23,6 @@ extension Application {
         CreateLearnerRecordIndexes(),
         AddLRSCredentialScopes(),
         CreateStatementRefIndex(),
+        CreateFilterStaging(),
     ]
 }
