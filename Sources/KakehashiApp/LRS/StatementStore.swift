@@ -212,7 +212,7 @@ struct StatementStore: Sendable {
         try await insert(LRSSchema.statements, columns: Self.statementColumns, rows: rows)
         if writer != nil {
             // SQLite's statement writer: the filter rows go to the end of the staging table, and
-            // from there into the filter tables in large sorted runs (``mergeStagedFilters()``).
+            // from there into the filter tables in large sorted runs (``mergeStagedFilters(_:limit:)``).
             try await insert(
                 LRSSchema.filterStaging, columns: ["kind", "tenant_id", "agent_key", "verb_id", "stored_us", "statement_id", "direct"],
                 rows: agentRows.map { [.int(0)] + $0 })
@@ -263,6 +263,7 @@ struct StatementStore: Sendable {
         return results
     }
 
+    /// The columns of the two filter tables (migration 013), as the staging table names them too.
     static let agentColumns = ["tenant_id", "agent_key", "verb_id", "stored_us", "statement_id", "direct"]
     static let activityColumns = ["tenant_id", "activity_id", "stored_us", "statement_id", "direct"]
 
@@ -295,7 +296,7 @@ struct StatementStore: Sendable {
     }
 
     /// The agent filter table as queries read it: on SQLite together with the staged rows not
-    /// yet merged into it (``mergeStagedFilters(limit:)``), so a statement is found the moment it
+    /// yet merged into it (``mergeStagedFilters(_:limit:)``), so a statement is found the moment it
     /// is stored; PostgreSQL writes the table directly. The query's conditions reach both halves
     /// (SQLite pushes them into each arm of the UNION ALL): the table by its primary key, the
     /// staged rows by a scan of at most ``stagingLimit``.
