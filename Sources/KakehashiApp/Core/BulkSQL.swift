@@ -114,3 +114,13 @@ struct BulkSQL: Sendable {
     /// `"name"`: a quoted identifier, valid on both engines.
     static func quote(_ identifier: String) -> String { "\"" + identifier + "\"" }
 }
+
+extension SQLQueryString {
+    /// Appends `values` as a comma-separated list of binds (the inside of `IN (…)`).
+    mutating func appendBinds(_ values: some Sequence<String>) {
+        for (index, value) in values.enumerated() {
+            if index > 0 { appendLiteral(", ") }
+            appendInterpolation(bind: value)
+        }
+    }
+}

@@ -72,26 +72,21 @@ struct ActorResolver: Sendable {
     /// that no tool was given) asked the database for them on every request, and that Fluent
     /// query cost a third of a single-statement POST. A tool registered, switched off or changed
     /// takes effect here within ``candidateLifetime``.
-    private struct Candidates: Sendable {
-        var tools: [LTITool]
-        var until: Date
-    }
-
-    private static let candidates = LockedBox<[String: Candidates]>([:])
+    private static let candidates = ExpiringCache<[LTITool]>()
     static let candidateLifetime: TimeInterval = 10
 
     /// The tool behind a bearer token, or (stand-alone credentials) every active tool of the tenant.
     private func candidateTools(_ toolID: UUID?) async throws -> [LTITool] {
         let key = "\(tenantID)/\(toolID?.uuidString ?? "*")"
         let now = Date()
-        if let cached = Self.candidates.current[key], cached.until > now { return cached.tools }
+        if let cached = Self.candidates.value(for: key, now: now) { return cached }
         let tools: [LTITool]
         if let toolID {
             tools = try await LTITool.find(toolID, on: database).map { [$0] } ?? []
         } else {
             tools = try await LTITool.query(on: database).filter(\.$tenantID == tenantID).filter(\.$status == LTITool.Status.active.rawValue).all()
         }
-        Self.candidates.mutate { $0[key] = Candidates(tools: tools, until: now.addingTimeInterval(Self.candidateLifetime)) }
+        Self.candidates.store(tools, for: key, until: now.addingTimeInterval(Self.candidateLifetime), now: now)
         return tools
     }
 

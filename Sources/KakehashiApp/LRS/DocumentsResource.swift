@@ -84,12 +84,18 @@ struct DocumentsResource: Sendable {
         var updatedUS: Int64
     }
 
-    private func keyConditions(_ scope: Scope, documentID: String) -> SQLQueryString {
+    /// The documents of one scope (tenant, kind, activity, agent, registration).
+    private func scopeConditions(_ scope: Scope) -> SQLQueryString {
         var query = SQLQueryString("\"tenant_id\" = \(bind: client.tenantID) AND \"kind\" = \(bind: kind.rawValue) AND \"activity_id\" = \(bind: scope.activityID)")
         query.appendLiteral(" AND \"agent_key\" = ")
         query.appendInterpolation(bind: scope.agentKey)
         query.appendLiteral(" AND \"registration\" = ")
         query.appendInterpolation(bind: scope.registration)
+        return query
+    }
+
+    private func keyConditions(_ scope: Scope, documentID: String) -> SQLQueryString {
+        var query = scopeConditions(scope)
         query.appendLiteral(" AND \"document_id\" = ")
         query.appendInterpolation(bind: documentID)
         return query
@@ -114,13 +120,8 @@ struct DocumentsResource: Sendable {
             response.headers.replaceOrAdd(name: .lastModified, value: Self.httpDate(modified))
             return response
         }
-        var query = SQLQueryString("SELECT \"document_id\" FROM \"lrs_documents\" WHERE \"tenant_id\" = \(bind: client.tenantID) AND \"kind\" = \(bind: kind.rawValue)")
-        query.appendLiteral(" AND \"activity_id\" = ")
-        query.appendInterpolation(bind: scope.activityID)
-        query.appendLiteral(" AND \"agent_key\" = ")
-        query.appendInterpolation(bind: scope.agentKey)
-        query.appendLiteral(" AND \"registration\" = ")
-        query.appendInterpolation(bind: scope.registration)
+        var query = SQLQueryString("SELECT \"document_id\" FROM \"lrs_documents\" WHERE ")
+        query.appendInterpolation(scopeConditions(scope))
         if let since = scope.since {
             query.appendLiteral(" AND \"updated_us\" > ")
             query.appendInterpolation(bind: since)

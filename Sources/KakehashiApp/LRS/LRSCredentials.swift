@@ -61,12 +61,11 @@ enum LRSCredentials {
         var tenantID: UUID
         var label: String
         var scopes: XAPIScopes
-        var until: Date
     }
 
     /// Keys seen in the last seconds, so a busy client costs one lookup per 10 s, not one per
     /// request. A revoked key stops working within that time.
-    private static let cache = LockedBox<[String: CachedKey]>([:])
+    private static let cache = ExpiringCache<CachedKey>()
     private static let cacheLifetime: TimeInterval = 10
 
     /// The client behind an `Authorization` header, or nil (401).
@@ -90,14 +89,13 @@ enum LRSCredentials {
     private static func basic(key: String, secret: String, database: any Database, baseURL: String) async throws -> LRSClient? {
         guard !key.isEmpty, !secret.isEmpty else { return nil }
         let now = Date()
-        var entry = cache.current[key].flatMap { $0.until > now ? $0 : nil }
+        var entry = cache.value(for: key, now: now)
         if entry == nil {
             guard let row = try await LRSCredential.query(on: database).filter(\.$key == key).first(), row.revokedAt == nil else { return nil }
             // A stored value this version cannot read grants nothing rather than everything.
             let scopes = (try? XAPIScopes(parsing: row.scopes)) ?? XAPIScopes([])
-            let fresh = CachedKey(
-                secretHash: row.secretHash, tenantID: row.tenantID, label: row.label, scopes: scopes, until: now.addingTimeInterval(cacheLifetime))
-            cache.mutate { $0[key] = fresh }
+            let fresh = CachedKey(secretHash: row.secretHash, tenantID: row.tenantID, label: row.label, scopes: scopes)
+            cache.store(fresh, for: key, until: now.addingTimeInterval(cacheLifetime), now: now)
             entry = fresh
         }
         guard let entry, constantTimeEqual(Sessions.hash(secret), entry.secretHash) else { return nil }
@@ -117,27 +115,23 @@ enum LRSCredentials {
         var clientID: String
         var name: String
         var hasScope: Bool
-        var until: Date
     }
 
-    private static let tokens = LockedBox<[String: CachedToken]>([:])
+    private static let tokens = ExpiringCache<CachedToken>()
 
     private static func bearer(_ token: String, database: any Database, baseURL: String) async throws -> LRSClient? {
         guard !token.isEmpty else { return nil }
         let hash = Sessions.hash(token)
         let now = Date()
-        var entry = tokens.current[hash].flatMap { $0.until > now ? $0 : nil }
+        var entry = tokens.value(for: hash, now: now)
         if entry == nil {
             guard let stored = try await LTIAccessToken.query(on: database).filter(\.$tokenHash == hash).first(), stored.expiresAt > now,
                 let tool = try await LTITool.find(stored.toolID, on: database), tool.status == LTITool.Status.active.rawValue, let toolID = tool.id
             else { return nil }
             let fresh = CachedToken(
                 tenantID: tool.tenantID, toolID: toolID, clientID: tool.clientID, name: tool.name,
-                hasScope: stored.scopes.split(separator: " ").contains(Substring(scope)), until: min(stored.expiresAt, now.addingTimeInterval(cacheLifetime)))
-            tokens.mutate { cache in
-                cache = cache.filter { $0.value.until > now }
-                cache[hash] = fresh
-            }
+                hasScope: stored.scopes.split(separator: " ").contains(Substring(scope)))
+            tokens.store(fresh, for: hash, until: min(stored.expiresAt, now.addingTimeInterval(cacheLifetime)), now: now)
             entry = fresh
         }
         guard let entry else { return nil }

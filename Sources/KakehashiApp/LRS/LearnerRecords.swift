@@ -154,10 +154,7 @@ struct LearnerRecords: Sendable {
                 SELECT "kind", "activity_id", "agent_key", "registration", "document_id", "content_type", "updated_us", "content" FROM "lrs_documents"
                   WHERE "tenant_id" = \(bind: tenantID) AND "kind" IN ('state', 'agent') AND "agent_key" IN (
                 """)
-            for (index, key) in chunk.enumerated() {
-                if index > 0 { query.appendLiteral(", ") }
-                query.appendInterpolation(bind: key)
-            }
+            query.appendBinds(chunk)
             query.appendLiteral(")")
             for row in try await database.sql.raw(query).all() {
                 out.append(

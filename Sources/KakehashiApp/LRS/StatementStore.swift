@@ -565,10 +565,7 @@ struct StatementStore: Sendable {
         var out: [AttachmentPayload] = []
         for chunk in Self.chunks(hashes, size: 500) {
             var query = SQLQueryString("SELECT \"sha2\", \"content_type\", \"content\" FROM \"lrs_attachments\" WHERE \"tenant_id\" = \(bind: tenantID) AND \"sha2\" IN (")
-            for (index, hash) in chunk.enumerated() {
-                if index > 0 { query.appendLiteral(", ") }
-                query.appendInterpolation(bind: hash)
-            }
+            query.appendBinds(chunk)
             query.appendLiteral(")")
             for row in try await database.sql.raw(query).all() {
                 out.append(
