@@ -19,6 +19,9 @@ struct ActivityCatalog: Sendable {
         var definitions: [(id: String, definition: JSONObject)] = []
         var name: (key: String, name: String)?
 
+        /// Nothing: a statement written without the `define` scope.
+        init() {}
+
         init(_ statement: JSON) {
             var byID: [String: JSONObject] = [:]
             var order: [String] = []

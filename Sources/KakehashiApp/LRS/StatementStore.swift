@@ -62,7 +62,9 @@ struct StatementStore: Sendable {
             self.people = people
             self.received = received
             self.rows = statements.indices.map { index in
-                Rows(statements[index], tenantID: client.tenantID, credential: client.credential, person: people.indices.contains(index) ? people[index] : nil)
+                Rows(
+                    statements[index], tenantID: client.tenantID, credential: client.credential, person: people.indices.contains(index) ? people[index] : nil,
+                    defines: client.scopes.defines)
             }
         }
     }
@@ -74,7 +76,9 @@ struct StatementStore: Sendable {
         var activities: [[BulkSQL.Value]]
         var catalog: ActivityCatalog.Entries
 
-        init(_ statement: ValidatedStatement, tenantID: UUID, credential: String, person: String?) {
+        /// `defines`: whether the credential may (re)define Activities and Agents; without it
+        /// the statement adds nothing to the catalog (scope `define`, Communication §4.2).
+        init(_ statement: ValidatedStatement, tenantID: UUID, credential: String, person: String?, defines: Bool) {
             let id = UUIDText.format(statement.id)
             let stored = StatementStore.microseconds(statement.stored)
             let japan = statement.japanProfile
@@ -103,7 +107,7 @@ struct StatementStore: Sendable {
             }
             self.agents = agents
             self.activities = activities
-            self.catalog = ActivityCatalog.Entries(statement.statement)
+            self.catalog = defines ? ActivityCatalog.Entries(statement.statement) : ActivityCatalog.Entries()
         }
     }
 

@@ -54,8 +54,8 @@ public enum XAPIAccess: Sendable, CaseIterable {
     }
 }
 
-/// The scopes of one credential. `define` is accepted and kept, but every statement a credential
-/// may write still adds to the LRS's activity definitions (Communication §4.2 makes that a SHOULD).
+/// The scopes of one credential. Statements written without `define` (or `all`) are stored whole,
+/// but leave the LRS's own Activity definitions and Agent names as they were (Communication §4.2).
 public struct XAPIScopes: Sendable, Hashable {
     /// The scopes granted.
     public private(set) var scopes: Set<XAPIScope>
@@ -87,6 +87,10 @@ public struct XAPIScopes: Sendable, Hashable {
 
     /// Whether one of the scopes grants `access`.
     public func allows(_ access: XAPIAccess) -> Bool { access.grantedBy.contains(where: scopes.contains) }
+
+    /// Whether the statements this credential writes may (re)define Activities and Agents: add
+    /// to the LRS's merged Activity definitions and Agent names.
+    public var defines: Bool { scopes.contains(.define) || scopes.contains(.all) }
 
     /// True when statements may be read only because of `statements/read/mine`: reads are then
     /// limited to the statements this credential wrote (its authority).

@@ -85,6 +85,30 @@ def test_read_mine_sees_only_the_credentials_own_statements(lrs, scoped_credenti
 
 
 @req("KAKEHASHI-SCOPES")
+def test_without_define_statements_are_stored_but_do_not_redefine(lrs, scoped_credentials):
+    plain = lrs.with_auth(*scoped_credentials("statements/write"))
+    definer = lrs.with_auth(*scoped_credentials("statements/write", "define"))
+    aid = activity()["id"]
+    lrs.store(statement(obj=activity(aid, name={"ja-JP": "漢字ドリル"})))
+    who = agent(name="山田 花子")
+    undefined = statement(actor=who, obj=activity(aid, name={"ja-JP": "書き換え"}, description={"ja-JP": "定義なし"}))
+    assert plain.store(undefined) == [undefined["id"]]
+    assert lrs.fetch(undefined["id"])["object"]["definition"]["name"] == {"ja-JP": "書き換え"}, (
+        "expected the statement stored whole, its definition included")
+    got = lrs.request("GET", "activities", params={"activityId": aid}).json()
+    assert got.get("definition") == {"name": {"ja-JP": "漢字ドリル"}}, (
+        f"expected a statement written without define to leave the activity's definition as it was; got {got.get('definition')}")
+    named = lrs.request("GET", "agents", params={"agent": __import__("json").dumps({"mbox": who["mbox"]})}).json()
+    assert "山田 花子" not in named.get("name", []), f"expected no name from a statement without define; got {named}"
+    definer.store(statement(actor=who, obj=activity(aid, description={"ja-JP": "定義あり"})))
+    got = lrs.request("GET", "activities", params={"activityId": aid}).json()
+    assert got.get("definition") == {"name": {"ja-JP": "漢字ドリル"}, "description": {"ja-JP": "定義あり"}}, (
+        f"expected a statement written with define to add to the definition; got {got.get('definition')}")
+    named = lrs.request("GET", "agents", params={"agent": __import__("json").dumps({"mbox": who["mbox"]})}).json()
+    assert named.get("name") == ["山田 花子"], f"expected the name from the statement written with define; got {named}"
+
+
+@req("KAKEHASHI-SCOPES")
 def test_an_unknown_scope_is_refused_when_the_credential_is_made(server):
     result = server.cli("lrs", "credentials", "create", "--tenant", TENANT, "--scope", "statements/delete", check=False)
     assert result.returncode != 0, f"expected an unknown scope to be refused; got {result.stdout}"
