@@ -42,9 +42,12 @@ import VaporTesting
         return (code, try await LRSCredentials.create(tenantCode: code, label: "test client", actor: "test", database: app.db))
     }
 
-    static func statement(id: UUID = UUID(), mbox: String = "mailto:\(UUID().uuidString.lowercased())@example.org", actor: String? = nil) -> String {
+    static func statement(
+        id: UUID = UUID(), mbox: String = "mailto:\(UUID().uuidString.lowercased())@example.org", actor: String? = nil, registration: UUID? = nil
+    ) -> String {
         let actorJSON = actor ?? #"{"objectType":"Agent","name":"山田 花子","mbox":"\#(mbox)"}"#
-        return #"{"id":"\#(id.uuidString.lowercased())","actor":\#(actorJSON),"verb":{"id":"http://adlnet.gov/expapi/verbs/answered","display":{"ja-JP":"回答した"}},"object":{"id":"https://kakehashi.test/activities/kanji-1","definition":{"name":{"ja-JP":"漢字ドリル"},"extensions":{"https://w3id.org/japan-xapi/extensions/course-of-study-code":["8260213211200000"],"https://w3id.org/japan-xapi/extensions/grade":["3"]}}}}"#
+        let context = registration.map { #","context":{"registration":"\#($0.uuidString.lowercased())"}"# } ?? ""
+        return #"{"id":"\#(id.uuidString.lowercased())","actor":\#(actorJSON),"verb":{"id":"http://adlnet.gov/expapi/verbs/answered","display":{"ja-JP":"回答した"}},"object":{"id":"https://kakehashi.test/activities/kanji-1","definition":{"name":{"ja-JP":"漢字ドリル"},"extensions":{"https://w3id.org/japan-xapi/extensions/course-of-study-code":["8260213211200000"],"https://w3id.org/japan-xapi/extensions/grade":["3"]}}}\#(context)}"#
     }
 
     /// On SQLite a statement's filter rows wait in a staging table until many have gathered, and
@@ -56,12 +59,15 @@ import VaporTesting
             let (_, issued) = try await Self.tenant(app, "lrs-staged")
             let mbox = "mailto:\(UUID().uuidString.lowercased())@example.org"
             let mine = [UUID(), UUID(), UUID()]
-            let batch = "[" + (mine.map { Self.statement(id: $0, mbox: mbox) } + [Self.statement()]).joined(separator: ",") + "]"
+            let attempt = UUID()
+            let batch = "[" + (mine.map { Self.statement(id: $0, mbox: mbox, registration: attempt) } + [Self.statement()]).joined(separator: ",") + "]"
             #expect(try await Self.xapi(app, .POST, "statements", authorization: Self.basic(issued), body: batch).status == .ok)
             let agent = #"{"mbox":"\#(mbox)"}"#.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
             let activity = "https://kakehashi.test/activities/kanji-1".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
             let queries = ["statements?agent=\(agent)", "statements?agent=\(agent)&verb=http%3A%2F%2Fadlnet.gov%2Fexpapi%2Fverbs%2Fanswered",
-                           "statements?activity=\(activity)&agent=\(agent)", "statements?agent=\(agent)&related_agents=true"]
+                           "statements?activity=\(activity)&agent=\(agent)", "statements?agent=\(agent)&related_agents=true",
+                           "statements?registration=\(attempt.uuidString.lowercased())", "statements?agent=\(agent)&registration=\(attempt.uuidString.lowercased())",
+                           "statements?activity=\(activity)&registration=\(attempt.uuidString.lowercased())"]
             func ids() async throws -> [[String]] {
                 var out: [[String]] = []
                 for query in queries {
@@ -83,6 +89,48 @@ import VaporTesting
             try await app.db.writeTransaction { tx in try await StatementStore.mergeStagedFilters(BulkSQL(tx), limit: 1) }
             #expect(try await staged() == 0)
             #expect(try await ids() == everyOne)
+            // Each statement's course-of-study code is a row of its own, merged too.
+            let coded = try await BulkSQL(app.db).run(
+                "SELECT \"statement_id\" FROM \"lrs_statement_keys\" WHERE \"kind\" = ? AND \"key\" = ?",
+                [.int(Int64(StatementStore.KeyKind.courseOfStudy.rawValue)), .text("8260213211200000")], columns: ["statement_id"]).compactMap { $0[0] }
+            #expect(Set(mine.map { $0.uuidString.lowercased() }).isSubset(of: Set(coded)))
+        }
+    }
+
+    /// Migration 018 moves the registration and course-of-study indexes into key rows: on a store
+    /// that has statements already, it makes a row for each registration and for each code of a
+    /// list, and reverting it brings the indexes back.
+    @Test(arguments: TestDatabase.available)
+    func theStatementKeysMigrationKeepsWhatIsStored(database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in
+            let (_, issued) = try await Self.tenant(app, "lrs-keys")
+            let attempt = UUID(), id = UUID()
+            let registration = #""registration":"\#(attempt.uuidString.lowercased())""#
+            let codes = #","extensions":{"https://w3id.org/japan-xapi/extensions/course-of-study-code":["8260213211300000","8260213211400000"]}"#
+            let body = Self.statement(id: id, registration: attempt).replacingOccurrences(of: registration, with: registration + codes)
+            let posted = try await Self.xapi(app, .POST, "statements", authorization: Self.basic(issued), body: body)
+            #expect(posted.status == .ok, "\(posted.body)")
+            func rows() async throws -> Set<String> {
+                var out = Set<String>()
+                for kind in [StatementStore.KeyKind.registration, .courseOfStudy] {
+                    for row in try await BulkSQL(app.db).run(
+                        "SELECT \"key\" FROM \(StatementStore.keyFilters(kind, BulkSQL(app.db).kind)) f WHERE \"statement_id\" = ?",
+                        [.text(id.uuidString.lowercased())], columns: ["key"]) {
+                        out.insert("\(kind.rawValue) \(row[0] ?? "")")
+                    }
+                }
+                return out
+            }
+            let expected: Set<String> = ["2 \(attempt.uuidString.lowercased())", "3 8260213211200000", "3 8260213211300000", "3 8260213211400000"]
+            #expect(try await rows() == expected)
+            try await CreateStatementKeys().revert(on: app.db)
+            let restored = try await BulkSQL(app.db).run(
+                "SELECT \"statement_id\" FROM \"lrs_statements\" WHERE \"registration\" = ?", [.text(attempt.uuidString.lowercased())], columns: ["statement_id"])
+            #expect(restored.count == 1)
+            try await CreateStatementKeys().prepare(on: app.db)
+            #expect(try await rows() == expected)
+            let query = try await Self.xapi(app, .GET, "statements?registration=\(attempt.uuidString.lowercased())", authorization: Self.basic(issued))
+            #expect(query.status == .ok && query.body.contains(id.uuidString.lowercased()))
         }
     }
 

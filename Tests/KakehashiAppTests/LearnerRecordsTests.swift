@@ -73,7 +73,12 @@ import VaporTesting
         // The learner: one statement with two attachments, one plain statement, and a voiding of it.
         try await postWithAttachments(
             app, issued, statement: statement(id: ids[0], actor: learnerActor, attachments: [attachment(own), attachment(shared)]), parts: [own, shared])
-        #expect(try await LRSTests.xapi(app, .POST, "statements", authorization: LRSTests.basic(issued), body: statement(id: ids[1], actor: learnerActor)).status == .ok)
+        // With a registration and two course-of-study codes (rows of lrs_statement_keys); the other learner's statement has one of the codes.
+        func context(_ codes: [String]) -> String {
+            #","context":{"registration":"\#(UUID().uuidString.lowercased())","extensions":{"https://w3id.org/japan-xapi/extensions/course-of-study-code":[\#(codes.map { "\"\($0)\"" }.joined(separator: ","))]}}"#
+        }
+        let plain = statement(id: ids[1], actor: learnerActor, extra: context(["8260213211200000", "8260213211300000"]))
+        #expect(try await LRSTests.xapi(app, .POST, "statements", authorization: LRSTests.basic(issued), body: plain).status == .ok)
         let voiding = #"{"id":"\#(ids[2])","actor":\#(learnerActor),"verb":{"id":"http://adlnet.gov/expapi/verbs/voided"},"object":{"objectType":"StatementRef","id":"\#(ids[1])"}}"#
         #expect(try await LRSTests.xapi(app, .POST, "statements", authorization: LRSTests.basic(issued), body: voiding).status == .ok)
         // A statement naming the learner by the platform account of their sourcedId: no tool of the tenant receives
@@ -84,7 +89,8 @@ import VaporTesting
             "SELECT \"person_sourced_id\" FROM \"lrs_statements\" WHERE \"tenant_id\" = ? AND \"statement_id\" = ?", [.uuid(tenantID), .text(ids[5])],
             columns: ["person_sourced_id"]).first?[0] == .some(nil))
         // The other learner uses the shared attachment too.
-        try await postWithAttachments(app, issued, statement: statement(id: ids[3], actor: otherActor, attachments: [attachment(shared)]), parts: [shared])
+        try await postWithAttachments(
+            app, issued, statement: statement(id: ids[3], actor: otherActor, attachments: [attachment(shared)], extra: context(["8260213211200000"])), parts: [shared])
         // A teacher's statement that names the learner as instructor: the teacher's record.
         let teacher = #"{"objectType":"Agent","mbox":"mailto:sensei@school.example"}"#
         let mention = statement(id: ids[4], actor: teacher, extra: #","context":{"instructor":\#(learnerActor)}"#)
@@ -269,12 +275,18 @@ import VaporTesting
             #expect(after.documents == before.documents - 2 && after.scores == before.scores - 1)
             // No filter row of an erased statement is left.
             let placeholders = StatementStore.placeholders(scene.learnerStatements.count)
-            for table in ["lrs_statement_agents", "lrs_statement_activities", "lrs_filter_staging"] {
+            for table in ["lrs_statement_agents", "lrs_statement_activities", "lrs_statement_keys", "lrs_filter_staging"] {
                 #expect(try await Self.count(
                     app, "SELECT CAST(COUNT(*) AS TEXT) AS \"n\" FROM \"\(table)\" WHERE \"tenant_id\" = ? AND \"statement_id\" IN (\(placeholders))",
                     [.uuid(scene.tenantID)] + scene.learnerStatements.map { .text($0) }) == 0, "\(table)")
             }
             #expect(after.agentRows > 0 && after.activityRows > 0)
+            // The other learner's registration and course-of-study code stay.
+            for keyKind in [StatementStore.KeyKind.registration, .courseOfStudy] {
+                #expect(try await Self.count(
+                    app, "SELECT CAST(COUNT(*) AS TEXT) AS \"n\" FROM \(StatementStore.keyFilters(keyKind, kind)) f WHERE \"tenant_id\" = ? AND \"statement_id\" = ?",
+                    [.uuid(scene.tenantID), .text(scene.otherStatement)]) == 1, "\(keyKind)")
+            }
             // The LRS no longer names the learner's keys.
             let named = try await records.agentNames(keys: keys)
             #expect(named.isEmpty)

@@ -5,6 +5,8 @@ enum LRSSchema {
     static let statementActivities = "lrs_statement_activities"
     /// Filter rows on their way to the two tables above (migration 017, SQLite).
     static let filterStaging = "lrs_filter_staging"
+    /// Registrations and course-of-study codes of statements (migration 018, ``StatementStore/KeyKind``).
+    static let statementKeys = "lrs_statement_keys"
     static let attachments = "lrs_attachments"
     static let documents = "lrs_documents"
     static let activities = "lrs_activities"

@@ -69,11 +69,21 @@ struct StatementStore: Sendable {
         }
     }
 
+    /// What a row of `lrs_statement_keys` (migration 018) holds, and the staged row's `kind`.
+    enum KeyKind: Int, Sendable {
+        /// `context.registration`.
+        case registration = 2
+        /// A Japan xAPI profile course-of-study code (学習指導要領コード); one row per code.
+        case courseOfStudy = 3
+    }
+
     /// What storing one statement writes.
     struct Rows: Sendable {
         var statement: [BulkSQL.Value]
         var agents: [[BulkSQL.Value]]
         var activities: [[BulkSQL.Value]]
+        /// Rows of `lrs_statement_keys`: ``StatementStore/keyColumns``.
+        var keys: [[BulkSQL.Value]]
         var catalog: ActivityCatalog.Entries
 
         /// `defines`: whether the credential may (re)define Activities and Agents; without it
@@ -107,6 +117,14 @@ struct StatementStore: Sendable {
             }
             self.agents = agents
             self.activities = activities
+            var keys: [[BulkSQL.Value]] = []
+            if let registration = statement.registration {
+                keys.append([.uuid(tenantID), .int(Int64(KeyKind.registration.rawValue)), .text(UUIDText.format(registration)), .int(stored), .text(id)])
+            }
+            for code in Set(japan.courseOfStudyCodes).sorted() {
+                keys.append([.uuid(tenantID), .int(Int64(KeyKind.courseOfStudy.rawValue)), .text(code), .int(stored), .text(id)])
+            }
+            self.keys = keys
             self.catalog = defines ? ActivityCatalog.Entries(statement.statement) : ActivityCatalog.Entries()
         }
     }
@@ -197,6 +215,7 @@ struct StatementStore: Sendable {
         var rows: [[BulkSQL.Value]] = []
         var agentRows: [[BulkSQL.Value]] = []
         var activityRows: [[BulkSQL.Value]] = []
+        var keyRows: [[BulkSQL.Value]] = []
         var catalog: [ActivityCatalog.Entries] = []
         var targets: [String] = []
         var plain: [String] = []
@@ -209,6 +228,7 @@ struct StatementStore: Sendable {
             rows.append(prepared.statement)
             agentRows += prepared.agents
             activityRows += prepared.activities
+            keyRows += prepared.keys
             catalog.append(prepared.catalog)
             let statement = job.statements[index]
             if let target = statement.voidedStatementID { targets.append(UUIDText.format(target)) } else { plain.append(UUIDText.format(statement.id)) }
@@ -223,9 +243,11 @@ struct StatementStore: Sendable {
             try await insert(
                 LRSSchema.filterStaging, columns: ["kind", "tenant_id", "activity_id", "stored_us", "statement_id", "direct"],
                 rows: activityRows.map { [.int(1)] + $0 })
+            try await insert(LRSSchema.filterStaging, columns: Self.keyColumns + ["direct"], rows: keyRows.map { $0 + [.int(1)] })
         } else {
             try await insert(LRSSchema.statementAgents, columns: Self.agentColumns, rows: agentRows)
             try await insert(LRSSchema.statementActivities, columns: Self.activityColumns, rows: activityRows)
+            try await insert(LRSSchema.statementKeys, columns: Self.keyColumns, rows: keyRows)
         }
 
         // 4. Voided flags: targets of this group, and statements of this group that a voiding
@@ -270,6 +292,8 @@ struct StatementStore: Sendable {
     /// The columns of the two filter tables (migration 013), as the staging table names them too.
     static let agentColumns = ["tenant_id", "agent_key", "verb_id", "stored_us", "statement_id", "direct"]
     static let activityColumns = ["tenant_id", "activity_id", "stored_us", "statement_id", "direct"]
+    /// The columns of `lrs_statement_keys` (migration 018); the staging table has them too.
+    static let keyColumns = ["tenant_id", "kind", "key", "stored_us", "statement_id"]
 
     /// Staged filter rows are merged once there are this many (about 16,000 statements).
     ///
@@ -296,6 +320,9 @@ struct StatementStore: Sendable {
         try await sql.run(
             "INSERT INTO \"lrs_statement_activities\" (\(activities)) SELECT \(activities) FROM \"lrs_filter_staging\" WHERE \"kind\" = 1 ORDER BY \(activities)",
             [])
+        let keys = Self.keyColumns.map { "\"\($0)\"" }.joined(separator: ", ")
+        try await sql.run(
+            "INSERT INTO \"lrs_statement_keys\" (\(keys)) SELECT \(keys) FROM \"lrs_filter_staging\" WHERE \"kind\" >= 2 ORDER BY \(keys)", [])
         try await sql.run("DELETE FROM \"lrs_filter_staging\"", [])
     }
 
@@ -309,6 +336,15 @@ struct StatementStore: Sendable {
     /// The activity filter table as queries read it (see ``agentFilters(_:)``).
     static func activityFilters(_ kind: SQLDialectKind) -> String {
         filters(LRSSchema.statementActivities, kind: 1, columns: activityColumns, dialect: kind)
+    }
+
+    /// The statement keys of one kind as queries read them (see ``agentFilters(_:)``): columns
+    /// `tenant_id`, `key`, `stored_us`, `statement_id`.
+    static func keyFilters(_ kind: KeyKind, _ dialect: SQLDialectKind) -> String {
+        let list = ["tenant_id", "key", "stored_us", "statement_id"].map { "\"\($0)\"" }.joined(separator: ", ")
+        let table = "SELECT \(list) FROM \"\(LRSSchema.statementKeys)\" WHERE \"kind\" = \(kind.rawValue)"
+        guard dialect == .sqlite else { return "(\(table))" }
+        return "(\(table) UNION ALL SELECT \(list) FROM \"\(LRSSchema.filterStaging)\" WHERE \"kind\" = \(kind.rawValue))"
     }
 
     /// ` f JOIN "lrs_statements" s ON …`, the statements of the filter rows `f`. On SQLite a CROSS
@@ -430,6 +466,13 @@ struct StatementStore: Sendable {
             conditions.append("f.\"activity_id\" = ?")
             binds.append(.text(activity))
             if !query.relatedActivities { conditions.append("f.\"direct\" = 1") }
+        } else if let registration = query.registration {
+            from = Self.keyFilters(.registration, sql.kind) + Self.joinStatements(sql.kind)
+            key = "f"
+            conditions.append("f.\"tenant_id\" = ?")
+            binds.append(.uuid(tenantID))
+            conditions.append("f.\"key\" = ?")
+            binds.append(.text(registration))
         } else {
             from = "\"lrs_statements\" s"
             key = "s"
@@ -452,9 +495,10 @@ struct StatementStore: Sendable {
                     + (query.relatedActivities ? ")" : " AND a.\"direct\" = 1)"))
             binds += [.uuid(tenantID), .text(activity)]
         }
-        if let registration = query.registration {
-            conditions.append("s.\"registration\" = ?")
-            binds.append(.text(registration))
+        if let registration = query.registration, query.agentKey != nil || query.activity != nil {
+            conditions.append(
+                "s.\"statement_id\" IN (SELECT r.\"statement_id\" FROM \(Self.keyFilters(.registration, sql.kind)) r WHERE r.\"tenant_id\" = ? AND r.\"key\" = ?)")
+            binds += [.uuid(tenantID), .text(registration)]
         }
         Self.window(query, alias: key, bound: nil, conditions: &conditions, binds: &binds)
         let text = """

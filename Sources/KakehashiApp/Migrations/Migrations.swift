@@ -24,5 +24,6 @@ extension Application {
         AddLRSCredentialScopes(),
         CreateStatementRefIndex(),
         CreateFilterStaging(),
+        CreateStatementKeys(),
     ]
 }
