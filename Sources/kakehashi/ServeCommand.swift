@@ -14,6 +14,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let host { settings.hostname = host }
         if let port { settings.port = port }
         Commands.bootstrapLogging(level: settings.logLevel)
+        MallocTuning.apply()
         try await Commands.serve(settings: settings, demo: demo)
     }
 }
