@@ -3,6 +3,7 @@ import Foundation
 import LTI
 import Testing
 import VaporTesting
+import XAPI
 
 @testable import KakehashiApp
 
@@ -298,11 +299,29 @@ import VaporTesting
             let itemURL = try #require(try JSONDecoder().decode(LineItem.self, from: Data(created.1.utf8)).id)
             let sub = ToolRegistry.pseudonymousSubject(tool: tool, tenantID: tool.tenantID, sourcedID: world.student.sourcedId)
             let score = #"{"userId":"\#(sub)","scoreGiven":40,"scoreMaximum":50,"activityProgress":"Completed","gradingProgress":"FullyGraded","timestamp":"2026-04-01T09:00:00.000Z"}"#
+            // The tool defines the line item's activity itself first; the score's statement redefines
+            // its type, and a later statement of the tool's the type again: the newest wins each time,
+            // whichever path wrote the definition before.
+            func define(_ type: String) async throws {
+                let body = #"{"actor":{"mbox":"mailto:tool@example.org"},"verb":{"id":"http://adlnet.gov/expapi/verbs/launched"},"object":{"id":"\#(itemURL)","definition":{"type":"\#(type)"}}}"#
+                #expect(try await Self.xapi(app, .POST, "statements", authorization: "Bearer \(bearer)", body: body).status == .ok)
+            }
+            func definedType() async throws -> String? {
+                let answer = try await Self.xapi(
+                    app, .GET, "activities?activityId=" + itemURL.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!, authorization: "Bearer \(bearer)")
+                return try JSONParser.parse(Array(answer.body.utf8))["definition"]?["type"]?.string
+            }
+            let tools = "https://kakehashi.test/activity-types/tool-task"
+            try await define(tools)
+            #expect(try await definedType() == tools)
             #expect(try await services.call(app, .POST, AGSURL.scores(of: itemURL), bearer: bearer, contentType: AGSMediaType.score, body: score).0 == .noContent)
+            #expect(try await definedType() == "http://adlnet.gov/expapi/activities/assessment")
+            try await define(tools)
+            #expect(try await definedType() == tools)
 
             let rows = try await BulkSQL(app.db).run(
-                "SELECT \"verb_id\", \"person_sourced_id\", \"object_activity_id\" FROM \"lrs_statements\" WHERE \"tenant_id\" = ?", [.uuid(tool.tenantID)],
-                columns: ["verb_id", "person_sourced_id", "object_activity_id"])
+                "SELECT \"verb_id\", \"person_sourced_id\", \"object_activity_id\" FROM \"lrs_statements\" WHERE \"tenant_id\" = ? AND \"verb_id\" LIKE '%scored'",
+                [.uuid(tool.tenantID)], columns: ["verb_id", "person_sourced_id", "object_activity_id"])
             #expect(rows.count == 1)
             #expect(rows.first?[0] == "http://adlnet.gov/expapi/verbs/scored" && rows.first?[1] == world.student.sourcedId && rows.first?[2] == itemURL)
 

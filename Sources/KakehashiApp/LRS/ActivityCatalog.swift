@@ -36,13 +36,19 @@ struct ActivityCatalog: Sendable {
     /// Records the activity definitions and actor names of newly stored statements, in order.
     func record(_ statements: [Entries], at now: Int64) async throws {
         var definitions: [String: JSONObject] = [:]
+        // The last definition merged for each id: merging the same one again changes nothing
+        // (it wins over itself), and most statements of a batch repeat their activities'.
+        var last: [String: JSONObject] = [:]
         var order: [String] = []
         var names: [String: String] = [:]
         for statement in statements {
             for (id, definition) in statement.definitions {
                 if let existing = definitions[id] {
+                    guard last[id] != definition else { continue }
                     definitions[id] = Self.merge(existing, definition)
+                    last[id] = definition
                 } else {
+                    last[id] = definition
                     definitions[id] = definition
                     order.append(id)
                 }
