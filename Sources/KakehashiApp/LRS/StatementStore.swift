@@ -51,6 +51,8 @@ struct StatementStore: Sendable {
         var received: @Sendable (Int) -> JSON?
         /// `rows[i]`: statement `i`'s rows in the statements and filter tables, and what it adds to the catalog.
         let rows: [Rows]
+        /// The statements' ids, in order (the answer).
+        let ids: [UUID]
 
         init(
             statements: [ValidatedStatement], payloads: [String: AttachmentPayload], client: LRSClient, people: [String?],
@@ -61,6 +63,7 @@ struct StatementStore: Sendable {
             self.client = client
             self.people = people
             self.received = received
+            self.ids = statements.map(\.id)
             self.rows = statements.indices.map { index in
                 Rows(
                     statements[index], tenantID: client.tenantID, credential: client.credential, person: people.indices.contains(index) ? people[index] : nil,
@@ -79,6 +82,11 @@ struct StatementStore: Sendable {
 
     /// What storing one statement writes.
     struct Rows: Sendable {
+        /// The statement's id as stored, whether the LRS made it, and the id it voids: what the
+        /// writer compares, without touching the statement.
+        let id: String
+        let idWasGenerated: Bool
+        let voids: String?
         var statement: [BulkSQL.Value]
         var agents: [[BulkSQL.Value]]
         var activities: [[BulkSQL.Value]]
@@ -90,6 +98,9 @@ struct StatementStore: Sendable {
         /// the statement adds nothing to the catalog (scope `define`, Communication §4.2).
         init(_ statement: ValidatedStatement, tenantID: UUID, credential: String, person: String?, defines: Bool) {
             let id = UUIDText.format(statement.id)
+            self.id = id
+            idWasGenerated = statement.idWasGenerated
+            voids = statement.isVoiding ? statement.voidedStatementID.map(UUIDText.format) : nil
             let stored = StatementStore.microseconds(statement.stored)
             let japan = statement.japanProfile
             func list(_ values: [String]) -> BulkSQL.Value { values.isEmpty ? .null : .text(values.joined(separator: "\n")) }
@@ -139,7 +150,7 @@ struct StatementStore: Sendable {
 
         // 1. Ids already stored (one read for the group), and ids of earlier jobs in the group.
         var sent: [String] = []
-        for job in jobs { for statement in job.statements where !statement.idWasGenerated { sent.append(UUIDText.format(statement.id)) } }
+        for job in jobs { for row in job.rows where !row.idWasGenerated { sent.append(row.id) } }
         var existing: [String: String] = [:]
         for chunk in Self.chunks(sent, size: 1000) {
             let rows = try await sql.run(
@@ -153,10 +164,7 @@ struct StatementStore: Sendable {
         var voidingInStore: Set<String> = []
         var unknownTargets: [String] = []
         for job in jobs {
-            for statement in job.statements where statement.isVoiding {
-                let target = UUIDText.format(statement.voidedStatementID!)
-                if existing[target] == nil { unknownTargets.append(target) }
-            }
+            for row in job.rows { if let target = row.voids, existing[target] == nil { unknownTargets.append(target) } }
         }
         for chunk in Self.chunks(Array(Set(unknownTargets)), size: 1000) {
             let rows = try await sql.run(
@@ -169,14 +177,16 @@ struct StatementStore: Sendable {
         //    conflict or a voided voiding statement.
         var fresh: [(job: Int, index: Int)] = []
         for (number, job) in jobs.enumerated() {
-            let inBatch = job.statements.count > 1
+            let inBatch = job.rows.count > 1
             func path(_ index: Int, _ rest: String) -> String { inBatch ? "$[\(index)]\(rest)" : "$\(rest)" }
             var skip = Set<Int>()
-            var mine: [String: Bool] = [:]  // id → is voiding, within the job
-            for statement in job.statements { mine[UUIDText.format(statement.id)] = statement.isVoiding }
+            // id → is voiding, within the job: only needed when the job voids something.
+            var mine: [String: Bool] = [:]
+            if job.rows.contains(where: { $0.voids != nil }) { for row in job.rows { mine[row.id] = row.voids != nil } }
             do {
-                for (index, statement) in job.statements.enumerated() where !statement.idWasGenerated {
-                    let id = UUIDText.format(statement.id)
+                for index in job.rows.indices where !job.rows[index].idWasGenerated {
+                    let id = job.rows[index].id
+                    guard existing[id] != nil || accepted[id] != nil else { continue }
                     let earlier: JSON?
                     if let text = existing[id] {
                         earlier = try? JSONParser.parse(Array(text.utf8))
@@ -185,16 +195,15 @@ struct StatementStore: Sendable {
                     } else {
                         earlier = nil
                     }
-                    guard existing[id] != nil || accepted[id] != nil else { continue }
-                    guard let earlier, StatementComparison.matches(job.received(index) ?? statement.statement, earlier) else {
+                    guard let earlier, StatementComparison.matches(job.received(index) ?? job.statements[index].statement, earlier) else {
                         throw XAPIError(
                             code: "statement.conflict", path: path(index, ".id"), status: 409,
                             message: "A different statement with the id \(id) is stored already; statements cannot be changed.")
                     }
                     skip.insert(index)
                 }
-                for (index, statement) in job.statements.enumerated() where statement.isVoiding && !skip.contains(index) {
-                    let target = UUIDText.format(statement.voidedStatementID!)
+                for index in job.rows.indices where !skip.contains(index) {
+                    guard let target = job.rows[index].voids else { continue }
                     let targetIsVoiding = mine[target] ?? accepted[target]?.isVoiding ?? voidingInStore.contains(target)
                         || (existing[target].flatMap { try? JSONParser.parse(Array($0.utf8)) }.map(Self.isVoiding) ?? false)
                     if targetIsVoiding { throw Self.voidingVoiding(path(index, ".object.id")) }
@@ -203,11 +212,11 @@ struct StatementStore: Sendable {
                 results[number] = .failure(error)
                 continue
             }
-            for (index, statement) in job.statements.enumerated() where !skip.contains(index) {
+            for index in job.rows.indices where !skip.contains(index) {
                 fresh.append((number, index))
-                accepted[UUIDText.format(statement.id)] = (number, index, statement.isVoiding)
+                accepted[job.rows[index].id] = (number, index, job.rows[index].voids != nil)
             }
-            results[number] = .success(job.statements.map(\.id))
+            results[number] = .success(job.ids)
         }
         guard !fresh.isEmpty else { return results }
 
@@ -230,8 +239,7 @@ struct StatementStore: Sendable {
             activityRows += prepared.activities
             keyRows += prepared.keys
             catalog.append(prepared.catalog)
-            let statement = job.statements[index]
-            if let target = statement.voidedStatementID { targets.append(UUIDText.format(target)) } else { plain.append(UUIDText.format(statement.id)) }
+            if let target = prepared.voids { targets.append(target) } else { plain.append(prepared.id) }
         }
         try await insert(LRSSchema.statements, columns: Self.statementColumns, rows: rows)
         if writer != nil {
@@ -271,7 +279,7 @@ struct StatementStore: Sendable {
         var seenHashes = Set<String>()
         var attachmentRows: [[BulkSQL.Value]] = []
         let now = Self.microseconds(Date())
-        for (number, index) in fresh {
+        for (number, index) in fresh where !jobs[number].payloads.isEmpty {  // attachments without data (fileUrl) store nothing here
             for attachment in jobs[number].statements[index].attachments where seenHashes.insert(attachment.sha2).inserted {
                 guard let payload = jobs[number].payloads[attachment.sha2] else { continue }
                 attachmentRows.append([
