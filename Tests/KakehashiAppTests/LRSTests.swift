@@ -135,6 +135,28 @@ import XAPI
         }
     }
 
+    /// Definitions of one activity within one batch are combined in order: languages add up and
+    /// the newest of any other property wins, even when an earlier definition comes again.
+    @Test(arguments: TestDatabase.available)
+    func definitionsInOneBatchCombineInOrder(database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in
+            let (_, issued) = try await Self.tenant(app, "lrs-definitions")
+            let activity = "https://kakehashi.test/activities/\(UUID().uuidString.lowercased())"
+            func statement(_ definition: String) -> String {
+                #"{"actor":{"mbox":"mailto:s@example.org"},"verb":{"id":"http://adlnet.gov/expapi/verbs/experienced"},"object":{"id":"\#(activity)","definition":\#(definition)}}"#
+            }
+            let first = #"{"type":"https://kakehashi.test/types/a","name":{"ja-JP":"単元"}}"#
+            let second = #"{"type":"https://kakehashi.test/types/b","name":{"en-US":"Unit"}}"#
+            let batch = "[" + [first, second, first].map(statement).joined(separator: ",") + "]"
+            #expect(try await Self.xapi(app, .POST, "statements", authorization: Self.basic(issued), body: batch).status == .ok)
+            let answer = try await Self.xapi(
+                app, .GET, "activities?activityId=" + activity.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!, authorization: Self.basic(issued))
+            let definition = try JSONParser.parse(Array(answer.body.utf8))["definition"]
+            #expect(definition?["type"]?.string == "https://kakehashi.test/types/a", "the newest type wins: \(answer.body)")
+            #expect(definition?["name"]?["ja-JP"]?.string == "単元" && definition?["name"]?["en-US"]?.string == "Unit", "\(answer.body)")
+        }
+    }
+
     /// A voiding statement may arrive before the statement it voids (statements from several
     /// devices); the target is voided the moment it is stored, alone or among other statements.
     @Test(arguments: TestDatabase.available)

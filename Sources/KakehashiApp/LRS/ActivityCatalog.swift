@@ -36,19 +36,15 @@ struct ActivityCatalog: Sendable {
     /// Records the activity definitions and actor names of newly stored statements, in order.
     func record(_ statements: [Entries], at now: Int64) async throws {
         var definitions: [String: JSONObject] = [:]
-        // The last definition merged for each id: merging the same one again changes nothing
-        // (it wins over itself), and most statements of a batch repeat their activities'.
-        var last: [String: JSONObject] = [:]
         var order: [String] = []
         var names: [String: String] = [:]
         for statement in statements {
             for (id, definition) in statement.definitions {
                 if let existing = definitions[id] {
-                    guard last[id] != definition else { continue }
+                    // Most statements of a batch repeat their activities' definitions.
+                    guard !Self.covers(existing, definition) else { continue }
                     definitions[id] = Self.merge(existing, definition)
-                    last[id] = definition
                 } else {
-                    last[id] = definition
                     definitions[id] = definition
                     order.append(id)
                 }
@@ -111,6 +107,17 @@ struct ActivityCatalog: Sendable {
         guard case .object(let activities)? = context?["contextActivities"] else { return }
         for member in activities.members {
             for activity in member.value.array ?? [member.value] { add(activity) }
+        }
+    }
+
+    /// Whether `existing` holds everything of `incoming` already, so that merging it changes
+    /// nothing: each language of a language map, and each other property equal.
+    static func covers(_ existing: JSONObject, _ incoming: JSONObject) -> Bool {
+        incoming.members.allSatisfy { member in
+            if ["name", "description"].contains(member.key), case .object(let map)? = existing[member.key], case .object(let newer) = member.value {
+                return newer.members.allSatisfy { map[$0.key] == $0.value }
+            }
+            return existing[member.key] == member.value
         }
     }
 
