@@ -10,13 +10,14 @@ import XAPI
 /// request's conflict or voiding error refuses it alone, and what an earlier request of the
 /// group stored counts for the later ones exactly as if it had been committed before.
 @Suite struct StatementGroupCommitTests {
-    static func job(_ app: Application, _ statements: [String], tenantID: UUID) throws -> StatementStore.Job {
+    static func job(_ app: Application, _ statements: [String], tenantID: UUID, forSQLiteWriter: Bool = false) throws -> StatementStore.Job {
         let validator = StatementValidator(version: .v1_0_3)
         let authority = try JSONParser.parse(Array(#"{"objectType":"Agent","account":{"homePage":"https://kakehashi.test","name":"lrs-key:test"}}"#.utf8))
         let body = "[" + statements.joined(separator: ",") + "]"
         let validated = try validator.validateBatch(Array(body.utf8), assignment: LRSAssignment(stored: Date(), authority: authority))
         let client = LRSClient(tenantID: tenantID, credential: "key:test", toolID: nil, authority: authority)
-        return StatementStore.Job(statements: validated, payloads: [:], client: client, people: validated.map { _ in nil }) { _ in nil }
+        return StatementStore.Job(
+            statements: validated, payloads: [:], client: client, people: validated.map { _ in nil }, received: { _ in nil }, forSQLiteWriter: forSQLiteWriter)
     }
 
     static func voiding(_ target: UUID, id: UUID = UUID()) -> String {
@@ -58,6 +59,34 @@ import XAPI
             #expect(try await stored(app, b, tenantID: tenantID).exists == false)
             #expect(try await stored(app, c, tenantID: tenantID) == (true, false))
             #expect(try await stored(app, v, tenantID: tenantID) == (true, false))
+        }
+    }
+
+    /// On SQLite's writer connection a request whose statements are all new brings its inserts
+    /// ready; one that repeats a stored statement has its new statements inserted one by one.
+    /// Both store each new statement once, with its staged filter rows once.
+    @Test func theSQLiteWriterStoresReadyAndRepeatingRequestsAlike() async throws {
+        try await withApp(.sqlite) { app, settings in
+            let (code, _) = try await LRSTests.tenant(app, "group-writer")
+            let tenantID = try #require(try await Tenant.query(on: app.db).filter(\.$code == code).first()?.id)
+            let a = UUID(), d = UUID(), e = UUID()
+            let same = LRSTests.statement(id: a, mbox: "mailto:hanako@example.org")
+            let jobs = [
+                try Self.job(app, [same], tenantID: tenantID, forSQLiteWriter: true),
+                try Self.job(app, [same, LRSTests.statement(id: d)], tenantID: tenantID, forSQLiteWriter: true),
+                try Self.job(app, [LRSTests.statement(id: e)], tenantID: tenantID, forSQLiteWriter: true),
+            ]
+            #expect(jobs.allSatisfy { $0.sqliteInserts != nil })
+            let writer = SQLiteWriterConnection(path: settings.sqliteFile.path, eventLoop: app.eventLoopGroup.any(), logger: app.logger)
+            let results = try await writer.transaction { bulk in try await StatementStore(database: app.db, tenantID: tenantID, writer: bulk).storeGroup(jobs) }
+            await writer.close()
+            #expect(results.map { try? $0.get() } == [[a], [a, d], [e]])
+            for id in [a, d, e] { #expect(try await stored(app, id, tenantID: tenantID) == (true, false)) }
+            let staged = try await BulkSQL(app.db).run(
+                "SELECT \"statement_id\", CAST(COUNT(*) AS TEXT) AS \"n\" FROM \"lrs_filter_staging\" WHERE \"tenant_id\" = ? AND \"kind\" = 0 GROUP BY \"statement_id\"",
+                [.uuid(tenantID)], columns: ["statement_id", "n"])
+            #expect(Dictionary(uniqueKeysWithValues: staged.map { ($0[0] ?? "", $0[1] ?? "") })
+                == Dictionary(uniqueKeysWithValues: [a, d, e].map { ($0.uuidString.lowercased(), String(jobs[0].rows[0].agents.count)) }))
         }
     }
 

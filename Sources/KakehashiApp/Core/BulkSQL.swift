@@ -70,6 +70,24 @@ struct BulkSQL: Sendable {
         }
     }
 
+    /// A statement with its binds converted for SQLite ahead of time, on another task than the
+    /// one that runs it (``run(_:)``).
+    struct SQLitePrepared: Sendable {
+        let sql: String
+        let binds: [SQLiteData]
+
+        init(_ sql: String, _ binds: [Value]) {
+            self.sql = sql
+            self.binds = BulkSQL.sqliteData(binds)
+        }
+    }
+
+    /// Runs a statement prepared for SQLite; it returns no rows.
+    func run(_ prepared: SQLitePrepared) async throws {
+        guard kind == .sqlite else { throw NotSQLite() }
+        try await sqlite([]).0.query(prepared.sql, prepared.binds)
+    }
+
     /// Runs a query and hands each row to `body` as it arrives, without holding all rows.
     func forEach(_ sql: String, _ binds: [Value], columns: [String], _ body: @escaping @Sendable ([String?]) -> Void) async throws {
         switch kind {
@@ -91,7 +109,11 @@ struct BulkSQL: Sendable {
             guard let fluent = database as? any SQLiteDatabase else { throw NotSQLite() }
             sqlite = fluent
         }
-        let data: [SQLiteData] = binds.map {
+        return (sqlite, Self.sqliteData(binds))
+    }
+
+    private static func sqliteData(_ binds: [Value]) -> [SQLiteData] {
+        binds.map {
             switch $0 {
             case .text(let text): .text(text)
             case .uuid(let uuid): .text(uuid.fastUUIDString)
@@ -100,7 +122,6 @@ struct BulkSQL: Sendable {
             case .null: .null
             }
         }
-        return (sqlite, data)
     }
 
     private struct NotSQLite: Error {}

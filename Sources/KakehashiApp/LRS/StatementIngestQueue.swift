@@ -25,8 +25,13 @@ actor StatementIngestQueue {
     /// On SQLite, the writer's own connection; on PostgreSQL nil (Fluent's pool, a transaction).
     private let writer: SQLiteWriterConnection?
 
+    /// Whether statements are written by SQLite's writer connection (jobs then bring their
+    /// inserts ready, ``StatementStore/Job/sqliteInserts``).
+    nonisolated let hasSQLiteWriter: Bool
+
     init(writer: SQLiteWriterConnection? = nil) {
         self.writer = writer
+        hasSQLiteWriter = writer != nil
     }
 
     /// Stores `job`'s statements of `tenantID` with whatever else is waiting; returns their ids.

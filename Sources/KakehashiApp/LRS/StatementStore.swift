@@ -53,10 +53,14 @@ struct StatementStore: Sendable {
         let rows: [Rows]
         /// The statements' ids, in order (the answer).
         let ids: [UUID]
+        /// For SQLite's statement writer: the inserts of all of the job's rows (statements and
+        /// staged filter rows), their binds converted here, so that the writer only runs them
+        /// when every statement of the job is new. Nil elsewhere.
+        let sqliteInserts: [BulkSQL.SQLitePrepared]?
 
         init(
             statements: [ValidatedStatement], payloads: [String: AttachmentPayload], client: LRSClient, people: [String?],
-            received: @escaping @Sendable (Int) -> JSON?
+            received: @escaping @Sendable (Int) -> JSON?, forSQLiteWriter: Bool = false
         ) {
             self.statements = statements
             self.payloads = payloads
@@ -69,6 +73,7 @@ struct StatementStore: Sendable {
                     statements[index], tenantID: client.tenantID, credential: client.credential, person: people.indices.contains(index) ? people[index] : nil,
                     defines: client.scopes.defines)
             }
+            sqliteInserts = forSQLiteWriter ? StatementStore.stagedInserts(rows[...]).map { BulkSQL.SQLitePrepared($0.sql, $0.binds) } : nil
         }
     }
 
@@ -230,29 +235,37 @@ struct StatementStore: Sendable {
         var plain: [String] = []
         rows.reserveCapacity(fresh.count)
         catalog.reserveCapacity(fresh.count)
+        // A job whose statements are all new brings its SQLite inserts ready (``Job/sqliteInserts``).
+        var freshPerJob = [Int](repeating: 0, count: jobs.count)
+        for (number, _) in fresh { freshPerJob[number] += 1 }
+        var ready: [BulkSQL.SQLitePrepared] = []
+        var readyJobs = Set<Int>()
+        var separate: [Rows] = []
         for (number, index) in fresh {
             let job = jobs[number]
             precondition(job.client.tenantID == tenantID, "a job of another tenant in this tenant's group")
             let prepared = job.rows[index]
-            rows.append(prepared.statement)
-            agentRows += prepared.agents
-            activityRows += prepared.activities
-            keyRows += prepared.keys
+            if writer != nil, let inserts = job.sqliteInserts, freshPerJob[number] == job.rows.count {
+                if readyJobs.insert(number).inserted { ready += inserts }
+            } else {
+                separate.append(prepared)
+            }
             catalog.append(prepared.catalog)
             if let target = prepared.voids { targets.append(target) } else { plain.append(prepared.id) }
         }
-        try await insert(LRSSchema.statements, columns: Self.statementColumns, rows: rows)
-        if writer != nil {
+        if let writer {
             // SQLite's statement writer: the filter rows go to the end of the staging table, and
             // from there into the filter tables in large sorted runs (``mergeStagedFilters(_:limit:)``).
-            try await insert(
-                LRSSchema.filterStaging, columns: ["kind", "tenant_id", "agent_key", "verb_id", "stored_us", "statement_id", "direct"],
-                rows: agentRows.map { [.int(0)] + $0 })
-            try await insert(
-                LRSSchema.filterStaging, columns: ["kind", "tenant_id", "activity_id", "stored_us", "statement_id", "direct"],
-                rows: activityRows.map { [.int(1)] + $0 })
-            try await insert(LRSSchema.filterStaging, columns: Self.keyColumns + ["direct"], rows: keyRows.map { $0 + [.int(1)] })
+            for insert in ready { try await writer.run(insert) }
+            for insert in Self.stagedInserts(separate[...]) { try await sql.run(insert.sql, insert.binds) }
         } else {
+            for prepared in separate {
+                rows.append(prepared.statement)
+                agentRows += prepared.agents
+                activityRows += prepared.activities
+                keyRows += prepared.keys
+            }
+            try await insert(LRSSchema.statements, columns: Self.statementColumns, rows: rows)
             try await insert(LRSSchema.statementAgents, columns: Self.agentColumns, rows: agentRows)
             try await insert(LRSSchema.statementActivities, columns: Self.activityColumns, rows: activityRows)
             try await insert(LRSSchema.statementKeys, columns: Self.keyColumns, rows: keyRows)
@@ -389,17 +402,40 @@ struct StatementStore: Sendable {
 
     /// One multi-row INSERT per `BulkSQL.maxBinds` binds.
     func insert(_ table: String, columns: [String], rows: [[BulkSQL.Value]], suffix: String = "") async throws {
-        guard !rows.isEmpty else { return }
+        for insert in Self.inserts(table, columns: columns, rows: rows, suffix: suffix) { try await sql.run(insert.sql, insert.binds) }
+    }
+
+    /// The multi-row INSERTs of `rows`, at most `BulkSQL.maxBinds` binds each.
+    static func inserts(_ table: String, columns: [String], rows: [[BulkSQL.Value]], suffix: String = "") -> [(sql: String, binds: [BulkSQL.Value])] {
+        guard !rows.isEmpty else { return [] }
         let perStatement = max(1, BulkSQL.maxBinds / columns.count)
         let head = "INSERT INTO \"\(table)\" (" + columns.map { "\"\($0)\"" }.joined(separator: ", ") + ") VALUES "
         let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+        var out: [(sql: String, binds: [BulkSQL.Value])] = []
         var start = 0
         while start < rows.count {
             let end = min(rows.count, start + perStatement)
-            let text = head + Array(repeating: tuple, count: end - start).joined(separator: ", ") + suffix
-            try await sql.run(text, Array(rows[start..<end].joined()))
+            out.append((head + Array(repeating: tuple, count: end - start).joined(separator: ", ") + suffix, Array(rows[start..<end].joined())))
             start = end
         }
+        return out
+    }
+
+    /// What SQLite's statement writer inserts for these statements: their rows, and their filter
+    /// and key rows at the end of the staging table.
+    static func stagedInserts(_ statements: ArraySlice<Rows>) -> [(sql: String, binds: [BulkSQL.Value])] {
+        var rows: [[BulkSQL.Value]] = [], agents: [[BulkSQL.Value]] = [], activities: [[BulkSQL.Value]] = [], keys: [[BulkSQL.Value]] = []
+        rows.reserveCapacity(statements.count)
+        for statement in statements {
+            rows.append(statement.statement)
+            agents += statement.agents.map { [.int(0)] + $0 }
+            activities += statement.activities.map { [.int(1)] + $0 }
+            keys += statement.keys.map { $0 + [.int(1)] }
+        }
+        return inserts(LRSSchema.statements, columns: statementColumns, rows: rows)
+            + inserts(LRSSchema.filterStaging, columns: ["kind"] + agentColumns, rows: agents)
+            + inserts(LRSSchema.filterStaging, columns: ["kind"] + activityColumns, rows: activities)
+            + inserts(LRSSchema.filterStaging, columns: keyColumns + ["direct"], rows: keys)
     }
 
     static func placeholders(_ count: Int) -> String { Array(repeating: "?", count: count).joined(separator: ", ") }

@@ -84,7 +84,8 @@ struct StatementsResource: Sendable {
                 }
                 return elements.indices.contains(index) ? elements[index] : nil
             }
-            let job = StatementStore.Job(statements: statements, payloads: payloads, client: client, people: people, received: received)
+            let job = StatementStore.Job(
+                statements: statements, payloads: payloads, client: client, people: people, received: received, forSQLiteWriter: queue.hasSQLiteWriter)
             return try await queue.submit(job, tenantID: client.tenantID, database: database)
         }
     }
