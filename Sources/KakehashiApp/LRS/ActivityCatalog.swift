@@ -13,11 +13,12 @@ struct ActivityCatalog: Sendable {
 
     private var sql: BulkSQL { writer ?? BulkSQL(database) }
 
-    /// What one statement adds to the catalog: its activities' definitions (in the order they
-    /// appear, one per id) and its actor's name. Made with the statement's rows, before the writer.
+    /// What statements add to the catalog: their activities' definitions, combined in the order
+    /// they appear (one per id), and their actors' names. Made with the statements' rows, before
+    /// the writer; a request's statements are combined there too (``init(combining:)``).
     struct Entries: Sendable {
         var definitions: [(id: String, definition: JSONObject)] = []
-        var name: (key: String, name: String)?
+        var names: [(key: String, name: String)] = []
 
         /// Nothing: a statement written without the `define` scope.
         init() {}
@@ -28,29 +29,43 @@ struct ActivityCatalog: Sendable {
             ActivityCatalog.collect(statement, into: &byID, order: &order)
             definitions = order.map { ($0, byID[$0]!) }
             if case .object(let actor)? = statement["actor"], let name = actor["name"]?.string, let key = AgentKey(agent: actor) {
-                self.name = (key.rawValue, name)
+                names = [(key.rawValue, name)]
             }
+        }
+
+        /// `entries` one after another, as if they were one statement's: what ``record(_:at:)``
+        /// then does is the same as for all of them.
+        init(combining entries: [Entries]) {
+            var definitions: [String: JSONObject] = [:]
+            var order: [String] = []
+            var names: [String: String] = [:]
+            var nameOrder: [String] = []
+            for entry in entries {
+                for (id, definition) in entry.definitions {
+                    if let existing = definitions[id] {
+                        // Most statements of a batch repeat their activities' definitions.
+                        guard !ActivityCatalog.covers(existing, definition) else { continue }
+                        definitions[id] = ActivityCatalog.merge(existing, definition)
+                    } else {
+                        definitions[id] = definition
+                        order.append(id)
+                    }
+                }
+                for (key, name) in entry.names {
+                    if names.updateValue(name, forKey: key) == nil { nameOrder.append(key) }
+                }
+            }
+            self.definitions = order.map { ($0, definitions[$0]!) }
+            self.names = nameOrder.map { ($0, names[$0]!) }
         }
     }
 
     /// Records the activity definitions and actor names of newly stored statements, in order.
     func record(_ statements: [Entries], at now: Int64) async throws {
-        var definitions: [String: JSONObject] = [:]
-        var order: [String] = []
-        var names: [String: String] = [:]
-        for statement in statements {
-            for (id, definition) in statement.definitions {
-                if let existing = definitions[id] {
-                    // Most statements of a batch repeat their activities' definitions.
-                    guard !Self.covers(existing, definition) else { continue }
-                    definitions[id] = Self.merge(existing, definition)
-                } else {
-                    definitions[id] = definition
-                    order.append(id)
-                }
-            }
-            if let (key, name) = statement.name { names[key] = name }
-        }
+        let combined = statements.count == 1 ? statements[0] : Entries(combining: statements)
+        let definitions = Dictionary(combined.definitions, uniquingKeysWith: { _, last in last })
+        let order = combined.definitions.map(\.id)
+        let names = Dictionary(combined.names, uniquingKeysWith: { _, last in last })
         if !order.isEmpty {
             var stored: [String: JSONObject] = [:]
             for chunk in StatementStore.chunks(order, size: 1000) {

@@ -53,6 +53,9 @@ struct StatementStore: Sendable {
         let rows: [Rows]
         /// The statements' ids, in order (the answer).
         let ids: [UUID]
+        /// What all of the job's statements add to the catalog, combined here (used when every
+        /// statement of the job is new).
+        let catalog: ActivityCatalog.Entries
         /// For SQLite's statement writer: the inserts of all of the job's rows (statements and
         /// staged filter rows), their binds converted here, so that the writer only runs them
         /// when every statement of the job is new. Nil elsewhere.
@@ -73,6 +76,7 @@ struct StatementStore: Sendable {
                     statements[index], tenantID: client.tenantID, credential: client.credential, person: people.indices.contains(index) ? people[index] : nil,
                     defines: client.scopes.defines)
             }
+            catalog = ActivityCatalog.Entries(combining: rows.map(\.catalog))
             sqliteInserts = forSQLiteWriter ? StatementStore.stagedInserts(rows[...]).map { BulkSQL.SQLitePrepared($0.sql, $0.binds) } : nil
         }
     }
@@ -245,12 +249,17 @@ struct StatementStore: Sendable {
             let job = jobs[number]
             precondition(job.client.tenantID == tenantID, "a job of another tenant in this tenant's group")
             let prepared = job.rows[index]
-            if writer != nil, let inserts = job.sqliteInserts, freshPerJob[number] == job.rows.count {
+            let whole = freshPerJob[number] == job.rows.count
+            if writer != nil, let inserts = job.sqliteInserts, whole {
                 if readyJobs.insert(number).inserted { ready += inserts }
             } else {
                 separate.append(prepared)
             }
-            catalog.append(prepared.catalog)
+            if !whole {
+                catalog.append(prepared.catalog)
+            } else if index == job.rows.count - 1 {
+                catalog.append(job.catalog)  // combined on the request's task, in the job's place
+            }
             if let target = prepared.voids { targets.append(target) } else { plain.append(prepared.id) }
         }
         if let writer {
