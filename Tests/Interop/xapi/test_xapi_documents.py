@@ -316,6 +316,36 @@ def test_missing_parameter_is_rejected(lrs, name, method, missing):
         expect_status(get(lrs, res, existing), 200, "a GET of the document the rejected DELETE must not remove")
 
 
+# A query parameter is always text, so "a stateId / profileId that is not a string" reaches an LRS
+# only in the form an HTML form or query-string encoder gives a structured value (an object as
+# `stateId[key]=value`, as the ADL suite's request library sends one). The LRS must refuse it and
+# not read the request as one without a document id: a DELETE would then remove every document
+# of the scope, and a GET would list them.
+NOT_A_STRING = [
+    ("state", "DELETE", "XAPI-00224"), ("state", "GET", "XAPI-00225"), ("state", "POST", "XAPI-00226"),
+    ("state", "PUT", "XAPI-00228"), ("agent profile", "POST", "XAPI-00276"), ("agent profile", "PUT", "XAPI-00277"),
+    ("activity profile", "DELETE", "XAPI-00305"), ("activity profile", "POST", "XAPI-00306"),
+    ("activity profile", "PUT", "XAPI-00307"),
+]
+
+
+@pytest.mark.parametrize("name, method", [
+    pytest.param(n, m, id=f"{n.replace(' ', '-')}-{m}", marks=[req(i)]) for n, m, i in NOT_A_STRING])
+@pytest.mark.parametrize("shape", ["object", "array"])
+def test_document_id_that_is_not_a_string_is_rejected(lrs, name, method, shape):
+    res = RES[name]
+    existing = res.params()
+    create(lrs, res, existing)
+    params = {k: v for k, v in existing.items() if k != res.id_param}
+    if shape == "object":
+        params[f"{res.id_param}[key]"] = "value"
+    else:
+        params[f"{res.id_param}[]"] = existing[res.id_param]
+    body = new_document() if method in ("PUT", "POST") else None
+    expect_status(lrs.doc(method, res.path, params, body), 400, f"a {name} {method} with {res.id_param} as an {shape}")
+    expect_status(get(lrs, res, existing), 200, "a GET of the document the rejected request must leave")
+
+
 BAD_AGENT = [
     ("state", "DELETE", "XAPI-00196"), ("state", "GET", "XAPI-00197"), ("state", "POST", "XAPI-00198"),
     ("state", "PUT", "XAPI-00199"), ("agent profile", "DELETE", "XAPI-00255"), ("agent profile", "POST", "XAPI-00256"),
