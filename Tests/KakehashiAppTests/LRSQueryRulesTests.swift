@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VaporTesting
+import XAPI
 
 @testable import KakehashiApp
 
@@ -20,6 +21,47 @@ import VaporTesting
         let answer = try await LRSTests.xapi(app, .GET, "statements?" + query, authorization: authorization)
         #expect(answer.status == .ok, "\(answer.body)")
         return try idsOf(answer)
+    }
+
+    /// A page is cut from the filter rows before their statements are read; a statement the
+    /// page cannot show (voided, another verb, another credential's under read/mine) is made up
+    /// from the next filter rows, so a small page is still full and in order.
+    @Test(arguments: TestDatabase.available)
+    func aPageSkipsWhatItCannotShowAndStaysFull(database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in
+            let (code, issued) = try await LRSTests.tenant(app, "lrs-page")
+            let auth = LRSTests.basic(issued)
+            let kana = "mailto:kana-\(UUID().uuidString.lowercased())@example.org"
+            let agent = #"{"mbox":"\#(kana)"}"#.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            let unit = "https://kakehashi.test/activities/\(UUID().uuidString.lowercased())"
+            let answered = "http://adlnet.gov/expapi/verbs/answered", completed = "http://adlnet.gov/expapi/verbs/completed"
+            let ids = (0..<5).map { _ in UUID() }
+            for (index, id) in ids.enumerated() {
+                try await Self.post(app, auth, lrsStatement(id: id, mbox: kana, verb: index == 0 || index == 3 ? answered : completed, object: #"{"id":"\#(unit)"}"#))
+            }
+            let text = ids.map { $0.uuidString.lowercased() }
+            let activity = unit.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+
+            // Another verb: the two newest filter rows are "completed".
+            #expect(try await Self.ids(app, auth, "activity=\(activity)&verb=\(answered)&limit=1") == [text[3]])
+            let answer = try await LRSTests.xapi(app, .GET, "statements?activity=\(activity)&verb=\(answered)&limit=1", authorization: auth)
+            let more = try #require(try JSONParser.parse(Array(answer.body.utf8))["more"]?.string)
+            let moreQuery = try #require(more.split(separator: "?", maxSplits: 1).last.map(String.init))
+            let next = try await LRSTests.xapi(app, .GET, "statements?" + moreQuery, authorization: auth)
+            #expect(try idsOf(next) == [text[0]])
+
+            // Voided: the newest is voided; its voiding statement is returned (its target matches), then the next two.
+            let voiding = UUID()
+            try await Self.post(app, auth, #"{"id":"\#(voiding.uuidString.lowercased())","actor":{"mbox":"mailto:sensei@example.org"},"verb":{"id":"http://adlnet.gov/expapi/verbs/voided"},"object":\#(statementRef(ids[4]))}"#)
+            #expect(try await Self.ids(app, auth, "agent=\(agent)&limit=3") == [voiding.uuidString.lowercased(), text[3], text[2]])
+
+            // Another credential's statements are newer than this credential's own.
+            let mine = try await LRSCredentials.create(tenantCode: code, label: "mine", scopes: try XAPIScopes(parsing: "statements/write statements/read/mine"), actor: "test", database: app.db)
+            let own = UUID()
+            try await Self.post(app, LRSTests.basic(mine), lrsStatement(id: own, object: #"{"id":"\#(unit)"}"#))
+            for _ in 0..<3 { try await Self.post(app, auth, lrsStatement(object: #"{"id":"\#(unit)"}"#)) }
+            #expect(try await Self.ids(app, LRSTests.basic(mine), "activity=\(activity)&limit=1") == [own.uuidString.lowercased()])
+        }
     }
 
     @Test(arguments: TestDatabase.available)
