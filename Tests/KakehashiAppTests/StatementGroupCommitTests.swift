@@ -70,23 +70,36 @@ import XAPI
             let (code, _) = try await LRSTests.tenant(app, "group-writer")
             let tenantID = try #require(try await Tenant.query(on: app.db).filter(\.$code == code).first()?.id)
             let a = UUID(), d = UUID(), e = UUID()
-            let same = LRSTests.statement(id: a, mbox: "mailto:hanako@example.org")
+            // With its own timestamp: the jobs here carry no statement as received, so one the LRS
+            // set (each job's own instant) would count in the comparison.
+            let same = #"{"timestamp":"2026-04-01T09:00:00.000Z","# + LRSTests.statement(id: a, mbox: "mailto:hanako@example.org").dropFirst()
+            // Requests large enough to bring their inserts ready: each padded with new statements.
+            let padding = StatementStore.Job.readyInsertsFrom
+            var fresh: [UUID] = []
+            func padded(_ statements: [String]) -> [String] {
+                let more = (0..<padding).map { _ in UUID() }
+                fresh += more
+                return statements + more.map { LRSTests.statement(id: $0) }
+            }
             let jobs = [
-                try Self.job(app, [same], tenantID: tenantID, forSQLiteWriter: true),
-                try Self.job(app, [same, LRSTests.statement(id: d)], tenantID: tenantID, forSQLiteWriter: true),
-                try Self.job(app, [LRSTests.statement(id: e)], tenantID: tenantID, forSQLiteWriter: true),
+                try Self.job(app, padded([same]), tenantID: tenantID, forSQLiteWriter: true),
+                try Self.job(app, padded([same, LRSTests.statement(id: d)]), tenantID: tenantID, forSQLiteWriter: true),
+                try Self.job(app, padded([LRSTests.statement(id: e)]), tenantID: tenantID, forSQLiteWriter: true),
+                try Self.job(app, [LRSTests.statement(id: UUID())], tenantID: tenantID, forSQLiteWriter: true),
             ]
-            #expect(jobs.allSatisfy { $0.sqliteInserts != nil })
+            #expect(jobs.prefix(3).allSatisfy { $0.sqliteInserts != nil } && jobs[3].sqliteInserts == nil)
             let writer = SQLiteWriterConnection(path: settings.sqliteFile.path, eventLoop: app.eventLoopGroup.any(), logger: app.logger)
             let results = try await writer.transaction { bulk in try await StatementStore(database: app.db, tenantID: tenantID, writer: bulk).storeGroup(jobs) }
             await writer.close()
-            #expect(results.map { try? $0.get() } == [[a], [a, d], [e]])
-            for id in [a, d, e] { #expect(try await stored(app, id, tenantID: tenantID) == (true, false)) }
+            #expect(results.prefix(3).map { try? $0.get() } == [jobs[0].ids, jobs[1].ids, jobs[2].ids])
+            #expect(jobs[1].ids.prefix(2) == [a, d] && results.allSatisfy { (try? $0.get()) != nil }, "\(results.compactMap { if case .failure(let e) = $0 { e.message } else { nil } })")
+            for id in [a, d, e] + fresh + jobs[3].ids { #expect(try await stored(app, id, tenantID: tenantID) == (true, false)) }
             let staged = try await BulkSQL(app.db).run(
                 "SELECT \"statement_id\", CAST(COUNT(*) AS TEXT) AS \"n\" FROM \"lrs_filter_staging\" WHERE \"tenant_id\" = ? AND \"kind\" = 0 GROUP BY \"statement_id\"",
                 [.uuid(tenantID)], columns: ["statement_id", "n"])
+            let everyNew = [a, d, e] + fresh + jobs[3].ids
             #expect(Dictionary(uniqueKeysWithValues: staged.map { ($0[0] ?? "", $0[1] ?? "") })
-                == Dictionary(uniqueKeysWithValues: [a, d, e].map { ($0.uuidString.lowercased(), String(jobs[0].rows[0].agents.count)) }))
+                == Dictionary(uniqueKeysWithValues: everyNew.map { ($0.uuidString.lowercased(), String(jobs[0].rows[0].agents.count)) }))
         }
     }
 

@@ -56,10 +56,12 @@ struct StatementStore: Sendable {
         /// What all of the job's statements add to the catalog, combined here (used when every
         /// statement of the job is new).
         let catalog: ActivityCatalog.Entries
-        /// For SQLite's statement writer: the inserts of all of the job's rows (statements and
-        /// staged filter rows), their binds converted here, so that the writer only runs them
-        /// when every statement of the job is new. Nil elsewhere.
+        /// For SQLite's statement writer and a job of at least ``readyInsertsFrom`` statements:
+        /// the inserts of all of its rows (statements and staged filter rows), their binds
+        /// converted here, so that the writer only runs them when every statement of the job is
+        /// new. Nil elsewhere.
         let sqliteInserts: [BulkSQL.SQLitePrepared]?
+        static let readyInsertsFrom = 50
 
         init(
             statements: [ValidatedStatement], payloads: [String: AttachmentPayload], client: LRSClient, people: [String?],
@@ -77,7 +79,11 @@ struct StatementStore: Sendable {
                     defines: client.scopes.defines)
             }
             catalog = ActivityCatalog.Entries(combining: rows.map(\.catalog))
-            sqliteInserts = forSQLiteWriter ? StatementStore.stagedInserts(rows[...]).map { BulkSQL.SQLitePrepared($0.sql, $0.binds) } : nil
+            // A few statements are cheaper concatenated with the group's others: each insert of
+            // its own is a call into SQLite.
+            sqliteInserts =
+                forSQLiteWriter && statements.count >= Self.readyInsertsFrom
+                ? StatementStore.stagedInserts(rows[...]).map { BulkSQL.SQLitePrepared($0.sql, $0.binds) } : nil
         }
     }
 
