@@ -96,25 +96,18 @@ extension LearnerRecords {
         }
 
         // Their registration and course-of-study rows (migration 018), by primary key: the
-        // statements' own columns say which.
+        // statements' own columns, read with them, say which.
         struct KeyGroup: Hashable {
             var kind: StatementStore.KeyKind
             var key: String
         }
         var keyGroups: [KeyGroup: [StoredStatement]] = [:]
-        let byID = Dictionary(statements.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        for chunk in StatementStore.chunks(ids, size: 1000) {
-            let rows = try await sql.run(
-                "SELECT \"statement_id\", \"registration\", \"jp_course_of_study\" FROM \"lrs_statements\" WHERE \"tenant_id\" = ? AND \"statement_id\" IN (\(StatementStore.placeholders(chunk.count)))",
-                [.uuid(tenantID)] + chunk.map { .text($0) }, columns: ["statement_id", "registration", "jp_course_of_study"])
-            for row in rows {
-                guard let id = row[0], let statement = byID[id] else { continue }
-                if let registration = row[1] {
-                    keyGroups[KeyGroup(kind: .registration, key: registration), default: []].append(statement)
-                }
-                for code in Set((row[2] ?? "").split(separator: "\n").map(String.init)) {
-                    keyGroups[KeyGroup(kind: .courseOfStudy, key: code), default: []].append(statement)
-                }
+        for statement in statements {
+            if let registration = statement.registration {
+                keyGroups[KeyGroup(kind: .registration, key: registration), default: []].append(statement)
+            }
+            for code in Set((statement.courseOfStudy ?? "").split(separator: "\n").map(String.init)) {
+                keyGroups[KeyGroup(kind: .courseOfStudy, key: code), default: []].append(statement)
             }
         }
         for (group, members) in keyGroups.sorted(by: { ($0.key.kind.rawValue, $0.key.key) < ($1.key.kind.rawValue, $1.key.key) }) {

@@ -103,6 +103,10 @@ struct LearnerRecords: Sendable {
         var voided: Bool
         var verbID: String
         var storedUS: Int64
+        /// The key rows' values (``StatementStore/KeyKind``): the registration, and the
+        /// course-of-study codes joined by line feeds.
+        var registration: String?
+        var courseOfStudy: String?
     }
 
     /// The person's statements, oldest first: those resolved to them (the person index) and those
@@ -110,14 +114,17 @@ struct LearnerRecords: Sendable {
     /// with the agent key).
     func statements(of person: Person, keys: [String]) async throws -> [StoredStatement] {
         let select = """
-            SELECT s."statement_id", s."statement", CAST(s."voided" AS TEXT) AS "voided", s."verb_id", CAST(s."stored_us" AS TEXT) AS "stored"
+            SELECT s."statement_id", s."statement", CAST(s."voided" AS TEXT) AS "voided", s."verb_id", CAST(s."stored_us" AS TEXT) AS "stored",
+              s."registration", s."jp_course_of_study"
             """
-        let columns = ["statement_id", "statement", "voided", "verb_id", "stored"]
+        let columns = ["statement_id", "statement", "voided", "verb_id", "stored", "registration", "jp_course_of_study"]
         var found: [String: StoredStatement] = [:]
         func keep(_ rows: [[String?]]) {
             for row in rows {
                 guard let id = row[0], let json = row[1] else { continue }
-                found[id] = StoredStatement(id: id, json: json, voided: row[2] == "1", verbID: row[3] ?? "", storedUS: Int64(row[4] ?? "") ?? 0)
+                found[id] = StoredStatement(
+                    id: id, json: json, voided: row[2] == "1", verbID: row[3] ?? "", storedUS: Int64(row[4] ?? "") ?? 0, registration: row[5],
+                    courseOfStudy: row[6])
             }
         }
         keep(try await sql.run(
