@@ -1,7 +1,8 @@
 """Fixtures for the xAPI LRS conformance tests, and the requirement report.
 
 The LRS under test is Kakehashi's, served by the interop suite's session-wide `server` fixture
-(Tests/Interop/conftest.py: `kakehashi serve --demo` on loopback). Credentials come from
+(Tests/Interop/conftest.py: `kakehashi serve --demo` on loopback); a test that breaks the server
+has one of its own (`private_server`). Credentials come from
 `kakehashi lrs credentials create --tenant … --format json`. The server is shared and never
 reset: every test makes its own UUID-based agents, activities and registrations.
 
@@ -14,7 +15,9 @@ tagged with it ran and passed; requirements without a test are listed as not pas
 import importlib.util
 import json
 import os
+import re
 import subprocess
+import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -203,6 +206,22 @@ def small_limit_server(server, output_dir):
 def small_limit_lrs(lrs, small_limit_server, lrs_credentials):
     """The demo tenant's LRS behind the 64 KiB limit, with the same version as `lrs`."""
     return LRS(small_limit_server + "/xapi/", *lrs_credentials, version=lrs.version, server_base=small_limit_server)
+
+
+@pytest.fixture
+def private_server(request, output_dir):
+    """A `kakehashi serve --demo` of the test's own (its own data folder and SQLite file), for
+    tests that break the server's storage: never the session's shared server."""
+    parent = _parent_module()
+    name = re.sub(r"[^\w.]+", "-", request.node.name).strip("-")
+    log = output_dir / f"interop-kakehashi-private-{name}.log"
+    with tempfile.TemporaryDirectory(prefix="kakehashi-interop-private-") as data_dir:
+        app = parent.Kakehashi(parent.free_port(), data_dir, log)
+        app.start()
+        try:
+            yield app
+        finally:
+            app.stop()
 
 
 def _parent_module():
