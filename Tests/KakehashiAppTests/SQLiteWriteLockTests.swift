@@ -92,7 +92,7 @@ import Testing
                     let pages = try await connection.sql.raw("PRAGMA wal_autocheckpoint").first()?.decode(column: "wal_autocheckpoint", as: Int.self)
                     let pageSize = try await connection.sql.raw("PRAGMA page_size").first()?.decode(column: "page_size", as: Int.self)
                     #expect(pageSize == 16_384, "a new database gets 16 KiB pages")
-                    #expect(pages == 16_384, "256 MiB of WAL: only a net, the checkpointer copies it every quarter second")
+                    #expect(pages == 65_536, "1 GiB of WAL: only a net, the checkpointer copies it every quarter second")
                 }
                 seen += 1
             }

@@ -17,8 +17,14 @@ import Vapor
 /// (``SQLiteCheckpointer/safetyLimitBytes``) so that the log stays bounded if this loop stalls
 /// or does not run (a command that never boots the application).
 final class SQLiteCheckpointer: LifecycleHandler {
-    /// Automatic checkpoint limit of every connection when this runs: a net, not the rule.
-    static let safetyLimitBytes = 256 * 1024 * 1024
+    /// Automatic checkpoint limit of every connection when this runs: a net, not the rule. Under
+    /// a steady stream of writes a PASSIVE pass never finds the log fully copied, so the log only
+    /// starts over when it reaches this size and the writer's own checkpoint copies the rest. At
+    /// 256 MiB that happened every second or so and was 8.5% of the writer's time; at 1 GiB
+    /// batched ingestion of 400,000 statements went from 10,706 and 10,864/s to 11,541 and
+    /// 11,068/s in pairs, and its p95 latency from 978 to 782 ms. The log file keeps its largest
+    /// size, so up to about this much disk.
+    static let safetyLimitBytes = 1024 * 1024 * 1024
     static let interval: Duration = .milliseconds(250)
     /// Frames the writer appended during a pass beyond which the next pass follows at once.
     static let behindFrames = 256
