@@ -135,6 +135,38 @@ import XAPI
         }
     }
 
+    /// Migration 019 records who wrote each document. A document stored before it has no writer:
+    /// a credential with only the `state` scope does not reach it, one with `all` does; the
+    /// writer's own documents stay its own, and reverting and preparing the migration keeps the
+    /// documents.
+    @Test(arguments: TestDatabase.available)
+    func documentsStoredBeforeTheirWriterWasRecordedStayWithEveryDocumentsCredentials(database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in
+            let (code, issued) = try await Self.tenant(app, "lrs-doc-writers")
+            let narrow = try await LRSCredentials.create(tenantCode: code, label: "vendor", scopes: XAPIScopes([.state]), actor: "test", database: app.db)
+            let agent = #"{"mbox":"mailto:s@example.org"}"#.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            func path(_ stateID: String) -> String {
+                "activities/state?activityId=https%3A%2F%2Fkakehashi.test%2Fa&agent=\(agent)&stateId=\(stateID)"
+            }
+            #expect(try await Self.xapi(app, .PUT, path("before"), authorization: Self.basic(issued), body: #"{"n":1}"#).status == .noContent)
+            // On one connection: SQLite checks an ALTER TABLE against the schema its connection has
+            // cached, and another connection's cache may not have seen the DROP yet.
+            try await app.db.withConnection { connection in
+                try await AddDocumentWriters().revert(on: connection)
+                try await AddDocumentWriters().prepare(on: connection)
+            }
+            #expect(try await Self.xapi(app, .GET, path("before"), authorization: Self.basic(issued)).status == .ok, "all reaches it")
+            #expect(try await Self.xapi(app, .GET, path("before"), authorization: Self.basic(narrow)).status == .notFound)
+            #expect(try await Self.xapi(app, .PUT, path("before"), authorization: Self.basic(narrow), body: #"{"n":2}"#).status == .forbidden)
+            #expect(try await Self.xapi(app, .PUT, path("own"), authorization: Self.basic(narrow), body: #"{"n":3}"#).status == .noContent)
+            let own = try await Self.xapi(app, .GET, path("own"), authorization: Self.basic(narrow))
+            #expect(own.status == .ok && own.body.contains("3"))
+            let listed = try await Self.xapi(
+                app, .GET, "activities/state?activityId=https%3A%2F%2Fkakehashi.test%2Fa&agent=\(agent)", authorization: Self.basic(narrow))
+            #expect(listed.body == #"["own"]"#, "\(listed.body)")
+        }
+    }
+
     /// Definitions of one activity within one batch are combined in order: languages add up and
     /// the newest of any other property wins, even when an earlier definition comes again.
     @Test(arguments: TestDatabase.available)

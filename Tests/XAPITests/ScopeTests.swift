@@ -35,6 +35,21 @@ struct ScopeTests {
         #expect(try !XAPIScopes(parsing: "statements/read").readsOnlyOwnStatements)
     }
 
+    /// `state` and `profile` alone reach only the credential's own documents; `all/read` widens
+    /// reading, `all` everything, and the other scopes never narrow.
+    @Test func stateAndProfileAloneReachOnlyOwnDocuments() throws {
+        let state = try XAPIScopes(parsing: "state")
+        #expect(state.reachesOnlyOwnDocuments(.readState) && state.reachesOnlyOwnDocuments(.writeState))
+        let profile = try XAPIScopes(parsing: "profile statements/write")
+        #expect(profile.reachesOnlyOwnDocuments(.readProfiles) && profile.reachesOnlyOwnDocuments(.writeProfiles))
+        #expect(!profile.reachesOnlyOwnDocuments(.readState), "not granted at all: refused by check, not narrowed")
+        let readsAll = try XAPIScopes(parsing: "state all/read")
+        #expect(!readsAll.reachesOnlyOwnDocuments(.readState) && readsAll.reachesOnlyOwnDocuments(.writeState))
+        let all = try XAPIScopes(parsing: "state all")
+        for access in XAPIAccess.allCases { #expect(!all.reachesOnlyOwnDocuments(access), "\(access)") }
+        #expect(!XAPIScopes([.statementsReadMine]).reachesOnlyOwnDocuments(.readStatements), "statements have their own rule")
+    }
+
     @Test func theRefusalNamesWhatIsMissing() {
         do {
             try XAPIScopes([.statementsRead]).check(.writeStatements)

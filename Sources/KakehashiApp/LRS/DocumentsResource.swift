@@ -8,7 +8,10 @@ import XAPI
 /// (`activities/state`), Activity Profile (`activities/profile`) and Agent Profile
 /// (`agents/profile`). PUT replaces, POST merges JSON objects, GET reads one document or lists
 /// ids (`since`), DELETE removes; writes check If-Match / If-None-Match
-/// (``DocumentPrecondition``) in the same transaction as the write.
+/// (``DocumentPrecondition``) in the same transaction as the write. Each document keeps the
+/// credential that wrote it first; a credential that reaches these resources only through the
+/// `state` or `profile` scope sees, changes and deletes only its own
+/// (``XAPIScopes/reachesOnlyOwnDocuments(_:)``).
 struct DocumentsResource: Sendable {
     enum Kind: String, Sendable {
         case state, activity, agent
@@ -35,6 +38,8 @@ struct DocumentsResource: Sendable {
         var registration = ""
         var documentID: String?
         var since: Int64?
+        /// The credential whose documents alone the request reaches; nil for every document.
+        var owner: String?
     }
 
     func handle(_ request: LRSRequest) async throws -> LRSResponse {
@@ -72,6 +77,9 @@ struct DocumentsResource: Sendable {
         if writing || (request.method == .DELETE && kind != .state) { _ = try parameters.required(kind.idParameter) }
         scope.documentID = parameters.first(kind.idParameter)
         scope.since = try parameters.timestamp("since", version: version).map(StatementStore.microseconds)
+        let reads = request.method == .GET || request.method == .HEAD
+        let access: XAPIAccess = kind == .state ? (reads ? .readState : .writeState) : (reads ? .readProfiles : .writeProfiles)
+        if client.scopes.reachesOnlyOwnDocuments(access) { scope.owner = client.credential }
         return scope
     }
 
@@ -82,6 +90,8 @@ struct DocumentsResource: Sendable {
         var contentType: String
         var etag: String
         var updatedUS: Int64
+        /// The credential that wrote it first (`''` for documents stored before migration 019).
+        var credential: String
     }
 
     /// The documents of one scope (tenant, kind, activity, agent, registration).
@@ -91,6 +101,10 @@ struct DocumentsResource: Sendable {
         query.appendInterpolation(bind: scope.agentKey)
         query.appendLiteral(" AND \"registration\" = ")
         query.appendInterpolation(bind: scope.registration)
+        if let owner = scope.owner {
+            query.appendLiteral(" AND \"credential\" = ")
+            query.appendInterpolation(bind: owner)
+        }
         return query
     }
 
@@ -102,12 +116,13 @@ struct DocumentsResource: Sendable {
     }
 
     static func document(_ conditions: SQLQueryString, on database: any Database) async throws -> Document? {
-        var query = SQLQueryString("SELECT \"content\", \"content_type\", \"etag\", \"updated_us\" FROM \"lrs_documents\" WHERE ")
+        var query = SQLQueryString("SELECT \"content\", \"content_type\", \"etag\", \"updated_us\", \"credential\" FROM \"lrs_documents\" WHERE ")
         query.appendInterpolation(conditions)
         guard let row = try await database.sql.raw(query).first() else { return nil }
         return Document(
             content: Array(try row.decode(column: "content", as: Data.self)), contentType: try row.decode(column: "content_type", as: String.self),
-            etag: try row.decode(column: "etag", as: String.self), updatedUS: try row.decode(column: "updated_us", as: Int64.self))
+            etag: try row.decode(column: "etag", as: String.self), updatedUS: try row.decode(column: "updated_us", as: Int64.self),
+            credential: try row.decode(column: "credential", as: String.self))
     }
 
     private func get(_ scope: Scope) async throws -> LRSResponse {
@@ -141,14 +156,23 @@ struct DocumentsResource: Sendable {
             throw XAPIError(code: "document.invalid-json", message: "The document is sent as application/json but is not valid JSON.")
         }
         let method: DocumentPrecondition.Method = request.method == .PUT ? .put : .post
-        let conditions = keyConditions(scope, documentID: documentID)
+        // Every writer's document at this key: one the credential may not reach still holds it.
+        var anyWriter = scope
+        anyWriter.owner = nil
+        let conditions = keyConditions(anyWriter, documentID: documentID)
         let (ifMatch, ifNoneMatch) = (request.headers.first(name: .ifMatch), request.headers.first(name: .ifNoneMatch))
         let kind = kind
         let version = version
         let tenantID = client.tenantID
+        let credential = client.credential
         let body = request.body
         try await database.writeTransaction { tx in
             let current = try await Self.document(conditions, on: tx)
+            if let owner = scope.owner, let current, current.credential != owner {
+                throw XAPIError(
+                    code: "document.not-yours", path: kind.idParameter, status: 403,
+                    message: "Another client wrote the document at this key; with the \(kind == .state ? "state" : "profile") scope alone a credential reaches only the documents it wrote.")
+            }
             try Self.check(
                 DocumentPrecondition.evaluate(
                     method: method, resource: kind.precondition, version: version, currentETag: current?.etag, ifMatch: ifMatch, ifNoneMatch: ifNoneMatch))
@@ -167,14 +191,14 @@ struct DocumentsResource: Sendable {
             var ids = UUIDVersion7Generator()
             try await BulkSQL(tx).run(
                 """
-                INSERT INTO "lrs_documents" ("id", "tenant_id", "kind", "activity_id", "agent_key", "registration", "document_id", "content", "content_type", "etag", "updated_us")
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO "lrs_documents" ("id", "tenant_id", "kind", "activity_id", "agent_key", "registration", "document_id", "content", "content_type", "etag", "updated_us", "credential")
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT ("tenant_id", "kind", "activity_id", "agent_key", "registration", "document_id")
                 DO UPDATE SET "content" = excluded."content", "content_type" = excluded."content_type", "etag" = excluded."etag", "updated_us" = excluded."updated_us"
                 """,
                 [
                     .uuid(ids.next()), .uuid(tenantID), .text(kind.rawValue), .text(scope.activityID), .text(scope.agentKey), .text(scope.registration),
-                    .text(documentID), .blob(content), .text(storedType), .text(ETag.compute(content)), .int(now),
+                    .text(documentID), .blob(content), .text(storedType), .text(ETag.compute(content)), .int(now), .text(credential),
                 ])
         }
         return .noContent
@@ -228,6 +252,10 @@ struct DocumentsResource: Sendable {
             if let since = scope.since {
                 text += " AND \"updated_us\" > ?"
                 binds.append(.int(since))
+            }
+            if let owner = scope.owner {
+                text += " AND \"credential\" = ?"
+                binds.append(.text(owner))
             }
             try await BulkSQL(database).run(text, binds)
         }

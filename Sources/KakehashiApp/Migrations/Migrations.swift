@@ -25,5 +25,6 @@ extension Application {
         CreateStatementRefIndex(),
         CreateFilterStaging(),
         CreateStatementKeys(),
+        AddDocumentWriters(),
     ]
 }

@@ -98,6 +98,22 @@ public struct XAPIScopes: Sendable, Hashable {
         scopes.contains(.statementsReadMine) && ![XAPIScope.statementsRead, .allRead, .all].contains(where: scopes.contains)
     }
 
+    /// True when `access` to State or profile documents is granted only by the `state` or
+    /// `profile` scope: the credential then reaches only the documents it wrote. Communication
+    /// §4.2 limits these scopes to the Activities and Agents associated with the credential "to
+    /// the extent it is possible to determine"; a stand-alone credential names no Activity and no
+    /// person, and what it wrote is the association the LRS can tell. `all/read` reads every
+    /// document, `all` reads and writes every one.
+    public func reachesOnlyOwnDocuments(_ access: XAPIAccess) -> Bool {
+        let narrowed: XAPIScope
+        switch access {
+        case .readState, .writeState: narrowed = .state
+        case .readProfiles, .writeProfiles: narrowed = .profile
+        case .readStatements, .writeStatements, .readActivitiesAndAgents: return false
+        }
+        return scopes.contains(narrowed) && !access.grantedBy.contains(where: { $0 != narrowed && scopes.contains($0) })
+    }
+
     /// Nothing when `access` is granted; otherwise the 403 that names what is missing.
     public func check(_ access: XAPIAccess) throws(XAPIError) {
         guard !allows(access) else { return }

@@ -154,20 +154,23 @@ def other_lrs(lrs, server, lrs_base, other_tenant_credentials):
 
 @pytest.fixture(scope="session")
 def scoped_credentials(server):
-    """make(*scopes) -> (key, secret): demo-tenant credentials limited to those xAPI scopes
-    (`lrs credentials create --scope …`), one per set of scopes."""
+    """make(*scopes, label=None) -> (key, secret): demo-tenant credentials limited to those xAPI
+    scopes (`lrs credentials create --scope …`), one per set of scopes and label (a second label
+    makes a second credential with the same scopes)."""
     made = {}
 
-    def make(*scopes):
-        if scopes not in made:
+    def make(*scopes, label=None):
+        if (scopes, label) not in made:
             args = ["lrs", "credentials", "create", "--tenant", TENANT, "--format", "json"]
             for scope in scopes:
                 args += ["--scope", scope]
+            if label:
+                args += ["--label", label]
             result = server.cli(*args, check=False)
             assert result.returncode == 0, f"kakehashi {' '.join(args)}: {result.stdout}\n{result.stderr}"
             answer = json.loads(result.stdout)
-            made[scopes] = (answer["key"], answer["secret"])
-        return made[scopes]
+            made[(scopes, label)] = (answer["key"], answer["secret"])
+        return made[(scopes, label)]
 
     return make
 

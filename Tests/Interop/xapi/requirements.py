@@ -363,7 +363,7 @@ KAKEHASHI-VOID-VOIDING|kakehashi|A statement voiding a voiding statement is refu
 KAKEHASHI-CORS|kakehashi|/xapi/ answers CORS preflights and lets browser content read its answers (Authorization, version and precondition headers allowed; ETag, Last-Modified, Consistent-Through and version exposed); the pages never do
 KAKEHASHI-STATEMENTREF-FILTER|kakehashi|Queries also return statements whose StatementRef (directly or through further StatementRefs) targets a statement matching the filters; since, until and paging apply to them (Communication 2.1.3 Filter Conditions for StatementRefs)
 KAKEHASHI-CANONICAL-DEFINITIONS|kakehashi|format=canonical shows the LRS's canonical Activity definition (all statements' definitions combined), one language per map by Accept-Language
-KAKEHASHI-SCOPES|kakehashi|Credentials limited to xAPI scopes (Communication 4.2): each scope opens its resources only; statements/read/mine reads only the credential's own statements
+KAKEHASHI-SCOPES|kakehashi|Credentials limited to xAPI scopes (Communication 4.2): each scope opens its resources only; statements/read/mine reads only the credential's own statements; state and profile alone reach only the documents the credential wrote
 XAPI2-CONTEXT-AGENTS|2.0|context.contextAgents: array of contextAgent objects (objectType, valid agent, non-empty relevantTypes of IRIs)
 XAPI2-CONTEXT-GROUPS|2.0|context.contextGroups: array of contextGroup objects (objectType, valid group, non-empty relevantTypes of IRIs)
 XAPI2-RFC3339|2.0|Timestamps follow RFC 3339 (a space between date and time is allowed; -00:00 offsets are refused)

@@ -5,7 +5,7 @@ import pytest
 import requests
 
 from .conftest import SMALL_BODY_LIMIT, TENANT
-from .lrs import (ACTIVITY_PROFILE, STATE, TIMEOUT, activity, agent, describe, expect_status, ids_of, new_document,
+from .lrs import (ACTIVITY_PROFILE, AGENT_PROFILE, STATE, TIMEOUT, activity, agent, describe, expect_status, ids_of, new_document,
                   statement)
 
 req = pytest.mark.requirement
@@ -68,6 +68,44 @@ def test_document_scopes_open_only_their_resources(lrs, scoped_credentials):
     reader = lrs.with_auth(*scoped_credentials("all/read"))
     expect_status(reader.doc("GET", ACTIVITY_PROFILE.path, profile_params), 200, "a profile GET with all/read")
     expect_xapi_error(reader.doc("DELETE", ACTIVITY_PROFILE.path, profile_params), 403, "a profile DELETE with all/read")
+
+
+@req("XAPI-00327", "KAKEHASHI-SCOPES")
+@pytest.mark.parametrize("resource", [STATE, ACTIVITY_PROFILE, AGENT_PROFILE], ids=lambda r: r.path)
+def test_state_and_profile_alone_reach_only_the_credentials_own_documents(lrs, scoped_credentials, resource):
+    scope = "state" if resource is STATE else "profile"
+    mine = lrs.with_auth(*scoped_credentials(scope))
+    theirs = lrs.with_auth(*scoped_credentials(scope, label="another vendor"))
+    params = resource.params()
+    written = new_document()
+    expect_status(mine.doc("PUT", resource.path, params, written), 204, f"a {resource.path} PUT with the {scope} scope")
+    # Another credential with the same scope does not see it, cannot change it, and its DELETE
+    # leaves it.
+    expect_status(theirs.doc("GET", resource.path, params), 404, f"a GET of another credential's {resource.path} document")
+    listing = {k: v for k, v in params.items() if k != resource.id_param}
+    r = expect_status(theirs.doc("GET", resource.path, listing), 200, f"a GET of the {resource.path} ids by another credential")
+    assert params[resource.id_param] not in r.json(), f"expected another credential's document id not listed; got {r.json()}"
+    expect_xapi_error(theirs.doc("PUT", resource.path, params, new_document()), 403,
+                      f"a {resource.path} PUT over another credential's document", mentions=(scope,))
+    expect_xapi_error(theirs.doc("POST", resource.path, params, new_document()), 403,
+                      f"a {resource.path} POST into another credential's document")
+    expect_status(theirs.doc("DELETE", resource.path, params), 204, f"a {resource.path} DELETE of another credential's document")
+    if resource is STATE:
+        expect_status(theirs.doc("DELETE", resource.path, listing), 204, "a DELETE of every State of the scope by another credential")
+    r = expect_status(mine.doc("GET", resource.path, params), 200, f"the writer's GET after the other credential's attempts")
+    assert r.json() == written, f"expected the document as its writer stored it; got {describe(r)}"
+    r = expect_status(mine.doc("GET", resource.path, listing), 200, f"the writer's GET of the {resource.path} ids")
+    assert params[resource.id_param] in r.json(), f"expected the writer's own document listed; got {r.json()}"
+    # Credentials that reach every document (all, all/read) still do.
+    expect_status(lrs.doc("GET", resource.path, params), 200, f"a {resource.path} GET with the all scope")
+    expect_status(lrs.with_auth(*scoped_credentials("all/read")).doc("GET", resource.path, params), 200,
+                  f"a {resource.path} GET with all/read")
+    # The writer's own changes and DELETE work as ever.
+    expect_status(mine.doc("POST", resource.path, params, {"more": 1}), 204, f"the writer's {resource.path} POST")
+    r = expect_status(lrs.doc("GET", resource.path, params), 200, f"a {resource.path} GET after the writer's POST")
+    assert r.json().get("more") == 1, f"expected the writer's POST merged; got {describe(r)}"
+    expect_status(mine.doc("DELETE", resource.path, params), 204, f"the writer's {resource.path} DELETE")
+    expect_status(lrs.doc("GET", resource.path, params), 404, f"a {resource.path} GET after the writer's DELETE")
 
 
 @req("XAPI-00327", "KAKEHASHI-SCOPES")
