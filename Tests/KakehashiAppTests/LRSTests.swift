@@ -98,6 +98,33 @@ import XAPI
         }
     }
 
+    /// `KAKEHASHI_LRS_STAGING_ROWS` decides when SQLite's statement writer merges the staged
+    /// rows: in the transaction that brings their number to it, not before.
+    @Test func theStatementWriterMergesAtTheStagingRowsSetting() async throws {
+        #expect(Settings(environment: [:]).lrsStagingRows == StatementStore.stagingLimit)
+        #expect(Settings(environment: ["KAKEHASHI_LRS_STAGING_ROWS": "5000"]).lrsStagingRows == 5000)
+        #expect(Settings(environment: ["KAKEHASHI_LRS_STAGING_ROWS": "0"]).lrsStagingRows == StatementStore.stagingLimit)
+        try await withApp(.sqlite, environment: ["KAKEHASHI_LRS_STAGING_ROWS": "10"]) { app, _ in
+            let (_, issued) = try await Self.tenant(app, "lrs-staging-rows")
+            func staged() async throws -> Int {
+                Int(try await BulkSQL(app.db).run("SELECT CAST(COUNT(*) AS TEXT) AS \"n\" FROM \"lrs_filter_staging\"", [], columns: ["n"]).first?[0] ?? "0") ?? 0
+            }
+            // Each of these statements stages four rows: its actor, its authority, its activity
+            // and its course-of-study code.
+            let ids = [UUID(), UUID(), UUID()]
+            let mbox = "mailto:\(UUID().uuidString.lowercased())@example.org"
+            #expect(try await Self.xapi(app, .POST, "statements", authorization: Self.basic(issued), body: Self.statement(id: ids[0], mbox: mbox)).status == .ok)
+            #expect(try await staged() == 4)
+            let batch = "[" + ids.dropFirst().map { Self.statement(id: $0, mbox: mbox) }.joined(separator: ",") + "]"
+            #expect(try await Self.xapi(app, .POST, "statements", authorization: Self.basic(issued), body: batch).status == .ok)
+            #expect(try await staged() == 0, "12 rows reach the setting's 10: merged")
+            let agent = #"{"mbox":"\#(mbox)"}"#.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            let found = try await Self.xapi(app, .GET, "statements?agent=\(agent)", authorization: Self.basic(issued))
+            #expect(found.status == .ok)
+            #expect(ids.allSatisfy { found.body.contains($0.uuidString.lowercased()) }, "the merged rows find every statement: \(found.body)")
+        }
+    }
+
     /// Migration 018 moves the registration and course-of-study indexes into key rows: on a store
     /// that has statements already, it makes a row for each registration and for each code of a
     /// list, and reverting it brings the indexes back.

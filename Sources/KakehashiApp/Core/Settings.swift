@@ -30,6 +30,11 @@ public struct Settings: Sendable {
     /// `*`, the default, for any; comma-separated origins such as `https://content.example.jp`;
     /// `none` for no cross-origin calls). See ``LRSCORS``.
     public var lrsCORSOrigins: LRSCORS.Origins
+    /// On SQLite, how many filter and key rows of newly stored statements wait in the staging
+    /// table before they are merged into their tables in key order (`KAKEHASHI_LRS_STAGING_ROWS`,
+    /// default ``StatementStore/stagingLimit``; about eight rows per statement). More means fewer
+    /// merges, so faster ingestion, and a longer scan of the staged rows in every filtered query.
+    public var lrsStagingRows: Int
 
     /// 32 MiB: a batch of statements with a few scanned worksheets as attachments.
     public static let defaultLRSMaxBody = 32 * 1024 * 1024
@@ -46,6 +51,8 @@ public struct Settings: Sendable {
         secretKey = environment["KAKEHASHI_SECRET_KEY"].flatMap { $0.isEmpty ? nil : $0 }
         lrsMaxBody = environment["KAKEHASHI_LRS_MAX_BODY"].flatMap(Self.byteCount) ?? Self.defaultLRSMaxBody
         lrsCORSOrigins = LRSCORS.Origins(environment["KAKEHASHI_LRS_CORS_ORIGINS"])
+        lrsStagingRows = environment["KAKEHASHI_LRS_STAGING_ROWS"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }.flatMap { $0 > 0 ? $0 : nil }
+            ?? StatementStore.stagingLimit
         publicURL = environment["KAKEHASHI_PUBLIC_URL"].flatMap { $0.isEmpty ? nil : String($0.reversed().drop { $0 == "/" }.reversed()) }
     }
 

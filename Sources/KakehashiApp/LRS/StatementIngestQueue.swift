@@ -24,13 +24,16 @@ actor StatementIngestQueue {
     private var draining = false
     /// On SQLite, the writer's own connection; on PostgreSQL nil (Fluent's pool, a transaction).
     private let writer: SQLiteWriterConnection?
+    /// Staged filter rows merged once there are this many (`KAKEHASHI_LRS_STAGING_ROWS`).
+    private let stagingRows: Int
 
     /// Whether statements are written by SQLite's writer connection (jobs then bring their
     /// inserts ready, ``StatementStore/Job/sqliteInserts``).
     nonisolated let hasSQLiteWriter: Bool
 
-    init(writer: SQLiteWriterConnection? = nil) {
+    init(writer: SQLiteWriterConnection? = nil, stagingRows: Int = StatementStore.stagingLimit) {
         self.writer = writer
+        self.stagingRows = stagingRows
         hasSQLiteWriter = writer != nil
     }
 
@@ -54,6 +57,7 @@ actor StatementIngestQueue {
                 count += next.job.statements.count
             }
             let work = group.map { (tenantID: $0.tenantID, job: $0.job) }
+            let stagingRows = stagingRows
             do {
                 @Sendable func store(_ database: any Database, _ writer: BulkSQL?) async throws -> [Result<[UUID], XAPIError>] {
                     var out = [Result<[UUID], XAPIError>](repeating: .success([]), count: work.count)
@@ -67,7 +71,7 @@ actor StatementIngestQueue {
                 if let writer {
                     results = try await writer.transaction { bulk in
                         let results = try await store(database, bulk)
-                        try await StatementStore.mergeStagedFilters(bulk)
+                        try await StatementStore.mergeStagedFilters(bulk, limit: stagingRows)
                         return results
                     }
                 } else {
@@ -102,7 +106,7 @@ extension Application {
             lifecycle.use(StatementWriterShutdown(writer: connection))
             writer = connection
         }
-        let queue = StatementIngestQueue(writer: writer)
+        let queue = StatementIngestQueue(writer: writer, stagingRows: settings.lrsStagingRows)
         storage[StatementIngestQueueKey.self] = queue
         return queue
     }

@@ -331,13 +331,14 @@ struct StatementStore: Sendable {
     /// The columns of `lrs_statement_keys` (migration 018); the staging table has them too.
     static let keyColumns = ["tenant_id", "kind", "key", "stored_us", "statement_id"]
 
-    /// Staged filter rows are merged once there are this many (about 16,000 statements).
+    /// Staged filter rows are merged once there are this many (about 12,500 statements) unless
+    /// `KAKEHASHI_LRS_STAGING_ROWS` says otherwise (``Settings/lrsStagingRows``).
     ///
     /// Every filter row lands at a random place in its table (the actor's, the activity's), so a
     /// commit of 1,000 statements rewrote a whole page into the WAL for nearly each of them:
     /// 94 KB written per statement of 1.9 KB. Written by the thousands in key order, the rows of
     /// one page go in together. Queries read the staged rows by scanning, which this bounds.
-    static let stagingLimit = 100_000
+    static let stagingLimit = 400_000
 
     /// Moves the staged filter rows into the filter tables, sorted by their keys, when there are
     /// at least `limit` (every tenant's: the table is shared); in the caller's transaction.
@@ -366,7 +367,7 @@ struct StatementStore: Sendable {
     /// yet merged into it (``mergeStagedFilters(_:limit:)``), so a statement is found the moment it
     /// is stored; PostgreSQL writes the table directly. The query's conditions reach both halves
     /// (SQLite pushes them into each arm of the UNION ALL): the table by its primary key, the
-    /// staged rows by a scan of at most ``stagingLimit``.
+    /// staged rows by a scan of at most ``Settings/lrsStagingRows``.
     static func agentFilters(_ kind: SQLDialectKind) -> String { filters(LRSSchema.statementAgents, kind: 0, columns: agentColumns, dialect: kind) }
 
     /// The activity filter table as queries read it (see ``agentFilters(_:)``).

@@ -58,11 +58,14 @@ actor PostgresGate {
     }
 }
 
-/// A configured application on `database`, with a fresh data folder, shut down afterwards.
+/// A configured application on `database`, with a fresh data folder, shut down afterwards;
+/// `environment` adds settings (`KAKEHASHI_…`) read when it is configured.
 @discardableResult
-func withApp<T: Sendable>(_ database: TestDatabase, dataDirectory: URL? = nil, _ body: (Application, Settings) async throws -> T) async throws -> T {
+func withApp<T: Sendable>(
+    _ database: TestDatabase, dataDirectory: URL? = nil, environment extra: [String: String] = [:], _ body: (Application, Settings) async throws -> T
+) async throws -> T {
     let folder = dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("kakehashi-test-\(UUID().uuidString)")
-    var environment = ["KAKEHASHI_DATA_DIR": folder.path]
+    var environment = extra.merging(["KAKEHASHI_DATA_DIR": folder.path]) { _, fixed in fixed }
     if database == .postgres {
         guard let url = TestDatabase.postgresURL else { throw PostgresNotConfigured() }
         environment["KAKEHASHI_DATABASE_URL"] = url
