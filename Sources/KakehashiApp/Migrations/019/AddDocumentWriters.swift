@@ -11,7 +11,7 @@ struct AddDocumentWriters: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        // Raw: Fluent's SQLite schema builder leaves a dropped field in place.
+        // One statement both engines take (SQLite since 3.35).
         try await database.sql.raw("ALTER TABLE \(ident: LRSSchema.documents) DROP COLUMN \"credential\"").run()
     }
 }
