@@ -359,16 +359,20 @@ struct StatementStore: Sendable {
             """, [], columns: ["n"]
         ).first.flatMap { $0[0] }.flatMap { Int($0) } ?? 0
         guard staged >= limit else { return }
+        // OR IGNORE: a statement that cannot fail halfway needs no statement journal. With the
+        // default ABORT, SQLite kept the original of every page a merge changed, in memory
+        // (temp_store=MEMORY), and the server's peak memory grew with the store. A staged row is
+        // never in its table already (a statement is stored once), so nothing is ignored.
         let agents = Self.agentColumns.map { "\"\($0)\"" }.joined(separator: ", ")
         let activities = Self.activityColumns.map { "\"\($0)\"" }.joined(separator: ", ")
         try await sql.run(
-            "INSERT INTO \"lrs_statement_agents\" (\(agents)) SELECT \(agents) FROM \"lrs_filter_staging\" WHERE \"kind\" = 0 ORDER BY \(agents)", [])
+            "INSERT OR IGNORE INTO \"lrs_statement_agents\" (\(agents)) SELECT \(agents) FROM \"lrs_filter_staging\" WHERE \"kind\" = 0 ORDER BY \(agents)", [])
         try await sql.run(
-            "INSERT INTO \"lrs_statement_activities\" (\(activities)) SELECT \(activities) FROM \"lrs_filter_staging\" WHERE \"kind\" = 1 ORDER BY \(activities)",
+            "INSERT OR IGNORE INTO \"lrs_statement_activities\" (\(activities)) SELECT \(activities) FROM \"lrs_filter_staging\" WHERE \"kind\" = 1 ORDER BY \(activities)",
             [])
         let keys = Self.keyColumns.map { "\"\($0)\"" }.joined(separator: ", ")
         try await sql.run(
-            "INSERT INTO \"lrs_statement_keys\" (\(keys)) SELECT \(keys) FROM \"lrs_filter_staging\" WHERE \"kind\" >= 2 ORDER BY \(keys)", [])
+            "INSERT OR IGNORE INTO \"lrs_statement_keys\" (\(keys)) SELECT \(keys) FROM \"lrs_filter_staging\" WHERE \"kind\" >= 2 ORDER BY \(keys)", [])
         try await sql.run("DELETE FROM \"lrs_filter_staging\"", [])
     }
 
