@@ -17,6 +17,13 @@ struct DocumentsResource: Sendable {
         case state, activity, agent
 
         var idParameter: String { self == .state ? "stateId" : "profileId" }
+        var resource: LRSController.Resource {
+            switch self {
+            case .state: .state
+            case .activity: .activityProfile
+            case .agent: .agentProfile
+            }
+        }
         var precondition: DocumentPrecondition.Resource {
             switch self {
             case .state: .state
@@ -77,9 +84,9 @@ struct DocumentsResource: Sendable {
         if writing || (request.method == .DELETE && kind != .state) { _ = try parameters.required(kind.idParameter) }
         scope.documentID = parameters.first(kind.idParameter)
         scope.since = try parameters.timestamp("since", version: version).map(StatementStore.microseconds)
-        let reads = request.method == .GET || request.method == .HEAD
-        let access: XAPIAccess = kind == .state ? (reads ? .readState : .writeState) : (reads ? .readProfiles : .writeProfiles)
-        if client.scopes.reachesOnlyOwnDocuments(access) { scope.owner = client.credential }
+        if let access = LRSController.access(kind.resource, method: request.method), client.scopes.reachesOnlyOwnDocuments(access) {
+            scope.owner = client.credential
+        }
         return scope
     }
 

@@ -31,7 +31,7 @@ actor StatementIngestQueue {
     /// inserts ready, ``StatementStore/Job/sqliteInserts``).
     nonisolated let hasSQLiteWriter: Bool
 
-    init(writer: SQLiteWriterConnection? = nil, stagingRows: Int = StatementStore.stagingLimit) {
+    init(writer: SQLiteWriterConnection?, stagingRows: Int) {
         self.writer = writer
         self.stagingRows = stagingRows
         hasSQLiteWriter = writer != nil

@@ -345,7 +345,7 @@ struct StatementStore: Sendable {
 
     /// Moves the staged filter rows into the filter tables, sorted by their keys, when there are
     /// at least `limit` (every tenant's: the table is shared); in the caller's transaction.
-    static func mergeStagedFilters(_ sql: BulkSQL, limit: Int = StatementStore.stagingLimit) async throws {
+    static func mergeStagedFilters(_ sql: BulkSQL, limit: Int) async throws {
         guard sql.kind == .sqlite else { return }  // PostgreSQL stages nothing
         // Rows are appended and deleted all at once (an erasure deletes a few: then this counts
         // too many and merges a little early), so the span of their rowids is their number. Each
