@@ -434,11 +434,12 @@ struct StatementStore: Sendable {
         for insert in Self.inserts(table, columns: columns, rows: rows, suffix: suffix) { try await sql.run(insert.sql, insert.binds) }
     }
 
-    /// The multi-row INSERTs of `rows`, at most `BulkSQL.maxBinds` binds each.
-    static func inserts(_ table: String, columns: [String], rows: [[BulkSQL.Value]], suffix: String = "") -> [(sql: String, binds: [BulkSQL.Value])] {
+    /// The multi-row INSERTs of `rows`, at most `BulkSQL.maxBinds` binds each; `verb` may name a
+    /// conflict clause (`INSERT OR FAIL`).
+    static func inserts(_ table: String, columns: [String], rows: [[BulkSQL.Value]], suffix: String = "", verb: String = "INSERT") -> [(sql: String, binds: [BulkSQL.Value])] {
         guard !rows.isEmpty else { return [] }
         let perStatement = max(1, BulkSQL.maxBinds / columns.count)
-        let head = "INSERT INTO \"\(table)\" (" + columns.map { "\"\($0)\"" }.joined(separator: ", ") + ") VALUES "
+        let head = verb + " INTO \"\(table)\" (" + columns.map { "\"\($0)\"" }.joined(separator: ", ") + ") VALUES "
         let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
         var out: [(sql: String, binds: [BulkSQL.Value])] = []
         var start = 0
@@ -452,6 +453,12 @@ struct StatementStore: Sendable {
 
     /// What SQLite's statement writer inserts for these statements: their rows, and their filter
     /// and key rows at the end of the staging table.
+    ///
+    /// `OR FAIL`: a multi-row INSERT that may ABORT (SQLite's default) keeps a statement journal,
+    /// a copy of every page it changes, to undo its own rows alone; that copying was 3% of the
+    /// writer's time. A failing insert fails the writer's whole transaction anyway, which rolls
+    /// it all back, and the duplicate checks before it leave no conflict to meet. 400,000
+    /// statements: 13,523 and 12,771/s → 13,610 and 14,472/s, 8% less CPU.
     static func stagedInserts(_ statements: ArraySlice<Rows>) -> [(sql: String, binds: [BulkSQL.Value])] {
         var rows: [[BulkSQL.Value]] = [], agents: [[BulkSQL.Value]] = [], activities: [[BulkSQL.Value]] = [], keys: [[BulkSQL.Value]] = []
         rows.reserveCapacity(statements.count)
@@ -461,10 +468,10 @@ struct StatementStore: Sendable {
             activities += statement.activities.map { [.int(1)] + $0 }
             keys += statement.keys.map { $0 + [.int(1)] }
         }
-        return inserts(LRSSchema.statements, columns: statementColumns, rows: rows)
-            + inserts(LRSSchema.filterStaging, columns: ["kind"] + agentColumns, rows: agents)
-            + inserts(LRSSchema.filterStaging, columns: ["kind"] + activityColumns, rows: activities)
-            + inserts(LRSSchema.filterStaging, columns: keyColumns + ["direct"], rows: keys)
+        return inserts(LRSSchema.statements, columns: statementColumns, rows: rows, verb: "INSERT OR FAIL")
+            + inserts(LRSSchema.filterStaging, columns: ["kind"] + agentColumns, rows: agents, verb: "INSERT OR FAIL")
+            + inserts(LRSSchema.filterStaging, columns: ["kind"] + activityColumns, rows: activities, verb: "INSERT OR FAIL")
+            + inserts(LRSSchema.filterStaging, columns: keyColumns + ["direct"], rows: keys, verb: "INSERT OR FAIL")
     }
 
     static func placeholders(_ count: Int) -> String { Array(repeating: "?", count: count).joined(separator: ", ") }
