@@ -138,7 +138,7 @@ import Testing
     @Test func readersGoOnWhileTheWriterHoldsItsTransaction() async throws {
         try await withApp(.sqlite) { app, settings in
             try await app.db.sql.raw("CREATE TABLE writer_probe (n INTEGER PRIMARY KEY)").run()
-            let writer = SQLiteWriterConnection(path: settings.sqliteFile.path, eventLoop: app.eventLoopGroup.any(), logger: app.logger)
+            let writer = SQLiteWriterConnection(path: settings.sqliteFile.path)
             let databases = app.eventLoopGroup.makeIterator().compactMap { app.databases.database(logger: app.logger, on: $0) }
             let seen = try await writer.transaction { bulk in
                 try await bulk.run("INSERT INTO writer_probe (n) VALUES (?)", [.int(1)])
@@ -158,6 +158,82 @@ import Testing
             }
             let rows = try await app.db.sql.raw("SELECT n FROM writer_probe ORDER BY n").all().map { try $0.decode(column: "n", as: Int.self) }
             #expect(rows == [1], "the first transaction committed, the second rolled back")
+            await writer.close()
+        }
+    }
+
+    /// Rows go in by statements of 128 and of the remainder's binary digits: every count lands
+    /// each row once, with its values as given (an empty text is not NULL, texts are UTF-8).
+    @Test(arguments: [1, 2, 127, 128, 129, 255, 1_000])
+    func rowsOfAnyCountLandOnceWithTheirValues(count: Int) async throws {
+        try await withApp(.sqlite) { app, settings in
+            try await app.db.sql.raw("CREATE TABLE rows_probe (n INTEGER PRIMARY KEY, t TEXT, b BLOB, z TEXT)").run()
+            let writer = SQLiteWriterConnection(path: settings.sqliteFile.path)
+            var rows = SQLiteRows("INSERT OR FAIL", into: "rows_probe", columns: ["n", "t", "b", "z"])
+            for n in 0..<count {
+                rows.append(contentsOf: [.int(Int64(n)), .text(n % 3 == 0 ? "" : "学習\(n)"), .blob(n % 2 == 0 ? [] : [UInt8(n % 256), 0, 7]), .null])
+            }
+            let ready = rows
+            try await writer.transaction { bulk in try await bulk.insert(ready) }
+            let stored = try await app.db.sql.raw("SELECT n, t, hex(b) AS b, z IS NULL AS z, typeof(t) AS type FROM rows_probe ORDER BY n").all()
+            #expect(stored.count == count)
+            for (n, row) in stored.enumerated() {
+                #expect(try row.decode(column: "n", as: Int.self) == n)
+                #expect(try row.decode(column: "t", as: String.self) == (n % 3 == 0 ? "" : "学習\(n)"))
+                #expect(try row.decode(column: "type", as: String.self) == "text")
+                let blob = n % 2 == 0 ? "" : String(format: "%02X0007", n % 256)
+                #expect(try row.decode(column: "b", as: String.self) == blob)
+                #expect(try row.decode(column: "z", as: Int.self) == 1)
+            }
+            await writer.close()
+        }
+    }
+
+    /// A failing insert fails the transaction, names SQLite's reason, and leaves no row of it;
+    /// the connection goes on (its kept statements too) once the cause is gone.
+    @Test func aFailingInsertRollsBackAndTheConnectionGoesOn() async throws {
+        try await withApp(.sqlite) { app, settings in
+            try await app.db.sql.raw("CREATE TABLE fail_probe (n INTEGER PRIMARY KEY, t TEXT NOT NULL)").run()
+            let writer = SQLiteWriterConnection(path: settings.sqliteFile.path)
+            @Sendable func rows(_ values: [BulkSQL.Value]) -> SQLiteRows {
+                var rows = SQLiteRows("INSERT OR FAIL", into: "fail_probe", columns: ["n", "t"])
+                for (n, value) in values.enumerated() { rows.append(contentsOf: [.int(Int64(n)), value]) }
+                return rows
+            }
+            do {
+                try await writer.transaction { bulk in
+                    try await bulk.run("INSERT INTO fail_probe (n, t) VALUES (?, ?)", [.int(500), .text("before")])
+                    try await bulk.insert(rows([.text("a"), .null, .text("c")]))
+                }
+                Issue.record("a NULL in a NOT NULL column was stored")
+            } catch let failure as SQLiteFailure {
+                #expect(failure.message.contains("NOT NULL"), "\(failure)")
+            }
+            #expect(try await app.db.sql.raw("SELECT count(*) AS n FROM fail_probe").first()?.decode(column: "n", as: Int.self) == 0)
+            try await app.db.sql.raw("DROP TABLE fail_probe").run()
+            try await app.db.sql.raw("CREATE TABLE fail_probe (n INTEGER PRIMARY KEY, t TEXT)").run()
+            try await writer.transaction { bulk in try await bulk.insert(rows([.text("a"), .null, .text("c")])) }
+            let read = try await writer.transaction { bulk in try await bulk.run("SELECT n, t FROM fail_probe ORDER BY n", [], columns: ["t", "n"]) }
+            #expect(read == [["a", "0"], [nil, "1"], ["c", "2"]])
+            await writer.close()
+        }
+    }
+
+    /// Statements beyond those kept prepared (one-off texts) still run, each finalized after.
+    @Test func statementsBeyondTheKeptOnesStillRun() async throws {
+        try await withApp(.sqlite) { app, settings in
+            let writer = SQLiteWriterConnection(path: settings.sqliteFile.path)
+            let sums = try await writer.transaction { bulk in
+                var sums: [String?] = []
+                for n in 1...(SQLiteHandle.keptStatements + 20) {
+                    let binds = (1...n).map { BulkSQL.Value.int(Int64($0)) }
+                    let row = try await bulk.run("SELECT CAST(\((1...n).map { _ in "?" }.joined(separator: " + ")) AS TEXT) AS s", binds, columns: ["s"])
+                    sums.append(row.first?.first ?? nil)
+                }
+                return sums
+            }
+            let expected: [String?] = (1...(SQLiteHandle.keptStatements + 20)).map { (n: Int) -> String? in String(n * (n + 1) / 2) }
+            #expect(sums == expected)
             await writer.close()
         }
     }

@@ -88,7 +88,7 @@ import XAPI
                 try Self.job(app, [LRSTests.statement(id: UUID())], tenantID: tenantID, forSQLiteWriter: true),
             ]
             #expect(jobs.prefix(3).allSatisfy { $0.sqliteInserts != nil } && jobs[3].sqliteInserts == nil)
-            let writer = SQLiteWriterConnection(path: settings.sqliteFile.path, eventLoop: app.eventLoopGroup.any(), logger: app.logger)
+            let writer = SQLiteWriterConnection(path: settings.sqliteFile.path)
             let results = try await writer.transaction { bulk in try await StatementStore(database: app.db, tenantID: tenantID, writer: bulk).storeGroup(jobs) }
             await writer.close()
             #expect(results.prefix(3).map { try? $0.get() } == [jobs[0].ids, jobs[1].ids, jobs[2].ids])

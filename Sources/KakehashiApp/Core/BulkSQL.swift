@@ -17,8 +17,8 @@ struct BulkSQL: Sendable {
 
     private enum Backend: Sendable {
         case fluent(any Database)
-        /// A connection outside Fluent's pool (``SQLiteWriterConnection``).
-        case sqlite(any SQLiteDatabase)
+        /// The statement writer's connection outside Fluent's pool (``SQLiteWriterConnection``).
+        case writer(SQLiteHandle)
     }
 
     private let backend: Backend
@@ -29,8 +29,8 @@ struct BulkSQL: Sendable {
         self.kind = SQLDialectKind(database.sql)
     }
 
-    init(sqlite connection: any SQLiteDatabase) {
-        self.backend = .sqlite(connection)
+    init(writer handle: SQLiteHandle) {
+        self.backend = .writer(handle)
         self.kind = .sqlite
     }
 
@@ -43,6 +43,7 @@ struct BulkSQL: Sendable {
     /// integers do not decode as text.
     @discardableResult
     func run(_ sql: String, _ binds: [Value], columns: [String] = []) async throws -> [[String?]] {
+        if case .writer(let handle) = backend { return try handle.query(sql, binds, columns: columns) }
         switch kind {
         case .sqlite:
             let (sqlite, data) = try sqlite(binds)
@@ -70,26 +71,19 @@ struct BulkSQL: Sendable {
         }
     }
 
-    /// A statement with its binds converted for SQLite ahead of time, on another task than the
-    /// one that runs it (``run(_:)``).
-    struct SQLitePrepared: Sendable {
-        let sql: String
-        let binds: [SQLiteData]
-
-        init(_ sql: String, _ binds: [Value]) {
-            self.sql = sql
-            self.binds = BulkSQL.sqliteData(binds)
-        }
-    }
-
-    /// Runs a statement prepared for SQLite; it returns no rows.
-    func run(_ prepared: SQLitePrepared) async throws {
-        guard kind == .sqlite else { throw NotSQLite() }
-        try await sqlite([]).0.query(prepared.sql, prepared.binds)
+    /// Inserts rows made ahead of time (on another task than the one that runs them); only the
+    /// statement writer's connection takes them.
+    func insert(_ rows: SQLiteRows) async throws {
+        guard case .writer(let handle) = backend else { throw NotSQLite() }
+        try handle.insert(rows)
     }
 
     /// Runs a query and hands each row to `body` as it arrives, without holding all rows.
     func forEach(_ sql: String, _ binds: [Value], columns: [String], _ body: @escaping @Sendable ([String?]) -> Void) async throws {
+        if case .writer(let handle) = backend {
+            for row in try handle.query(sql, binds, columns: columns) { body(row) }
+            return
+        }
         switch kind {
         case .sqlite:
             let (sqlite, data) = try sqlite(binds)
@@ -102,13 +96,7 @@ struct BulkSQL: Sendable {
     /// The SQLite connection and the binds as sqlite-nio takes them (UUIDs as text, as Fluent
     /// stores them on SQLite).
     private func sqlite(_ binds: [Value]) throws -> (any SQLiteDatabase, [SQLiteData]) {
-        let sqlite: any SQLiteDatabase
-        switch backend {
-        case .sqlite(let connection): sqlite = connection
-        case .fluent(let database):
-            guard let fluent = database as? any SQLiteDatabase else { throw NotSQLite() }
-            sqlite = fluent
-        }
+        guard case .fluent(let database) = backend, let sqlite = database as? any SQLiteDatabase else { throw NotSQLite() }
         return (sqlite, Self.sqliteData(binds))
     }
 

@@ -12,22 +12,19 @@ import Vapor
 /// connection of its own the writer never holds one of the loops' connections; readers go on
 /// reading beside it (WAL), and writers still queue at ``SQLiteWriteGate``.
 ///
-/// The transaction's Swift code runs on the same thread as its SQLite calls (``ThreadExecutor``):
-/// on the event loops, each step between two calls waited for the loop to finish whatever it was
-/// doing (parsing the next 1,000-statement batch takes about 20 ms), and the writer, the one
-/// thing every request waits for, stood still meanwhile.
+/// The transaction's Swift code runs on a thread of its own (``ThreadExecutor``), and calls
+/// SQLite there directly (``SQLiteHandle``): on the event loops, each step between two calls
+/// waited for the loop to finish whatever it was doing (parsing the next 1,000-statement batch
+/// takes about 20 ms), and the writer, the one thing every request waits for, stood still
+/// meanwhile.
 final class SQLiteWriterConnection: Sendable {
     private let path: String
-    private let logger: Logger
-    private let eventLoop: any EventLoop
     private let pool = NIOThreadPool(numberOfThreads: 1)
     private let executor: ThreadExecutor
-    private let connection = LockedBox<SQLiteConnection?>(nil)
+    private let connection = LockedBox<SQLiteHandle?>(nil)
 
-    init(path: String, eventLoop: any EventLoop, logger: Logger) {
+    init(path: String) {
         self.path = path
-        self.eventLoop = eventLoop
-        self.logger = logger
         executor = ThreadExecutor(pool)
         pool.start()
     }
@@ -39,15 +36,15 @@ final class SQLiteWriterConnection: Sendable {
     }
 
     private func run<T: Sendable>(_ body: @escaping @Sendable (BulkSQL) async throws -> T) async throws -> T {
-        let connection = try await open()
+        let connection = try open()
         return try await SQLiteWriteGate.run {
-            try await connection.query("BEGIN IMMEDIATE", []) { _ in }
+            try connection.query("BEGIN IMMEDIATE")
             do {
-                let result = try await body(BulkSQL(sqlite: connection))
-                try await connection.query("COMMIT", []) { _ in }
+                let result = try await body(BulkSQL(writer: connection))
+                try connection.query("COMMIT")
                 return result
             } catch {
-                try? await connection.query("ROLLBACK", []) { _ in }
+                _ = try? connection.query("ROLLBACK")  // fails harmlessly where the error ended the transaction
                 throw error
             }
         }
@@ -55,15 +52,14 @@ final class SQLiteWriterConnection: Sendable {
 
     /// Opens the connection on first use (with the settings of every server connection). The
     /// queue's drain is its one caller, one transaction at a time.
-    private func open() async throws -> SQLiteConnection {
+    private func open() throws -> SQLiteHandle {
         if let open = connection.current { return open }
-        let opened = try await SQLiteConnection.open(storage: .file(path: path), threadPool: pool, logger: logger, on: eventLoop)
+        let opened = try SQLiteHandle(path: path)
         do {
-            let pageSize = LockedBox(4096)
-            try await opened.query("PRAGMA page_size", []) { row in pageSize.mutate { $0 = row.column("page_size")?.integer ?? 4096 } }
-            for pragma in SQLiteConnectionSettings.pragmas(pageSize: pageSize.current) { try await opened.query(pragma, []) { _ in } }
+            let pageSize = try opened.query("PRAGMA page_size", columns: ["page_size"]).first?.first.flatMap { $0.flatMap { Int($0) } } ?? 4096
+            for pragma in SQLiteConnectionSettings.pragmas(pageSize: pageSize) { try opened.query(pragma) }
         } catch {
-            try? await opened.close()
+            opened.close()
             throw error
         }
         connection.mutate { $0 = opened }
@@ -71,11 +67,9 @@ final class SQLiteWriterConnection: Sendable {
     }
 
     func close() async {
-        if let open = connection.mutate({ current -> SQLiteConnection? in
-            defer { current = nil }
-            return current
-        }) {
-            try? await open.close()
+        connection.mutate { current in
+            current?.close()
+            current = nil
         }
         try? await pool.shutdownGracefully()
     }

@@ -102,7 +102,7 @@ extension Application {
         if let queue = storage[StatementIngestQueueKey.self] { return queue }
         var writer: SQLiteWriterConnection?
         if SQLDialectKind(db.sql) == .sqlite {
-            let connection = SQLiteWriterConnection(path: settings.sqliteFile.path, eventLoop: eventLoopGroup.any(), logger: logger)
+            let connection = SQLiteWriterConnection(path: settings.sqliteFile.path)
             lifecycle.use(StatementWriterShutdown(writer: connection))
             writer = connection
         }

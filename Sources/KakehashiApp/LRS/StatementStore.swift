@@ -57,10 +57,10 @@ struct StatementStore: Sendable {
         /// statement of the job is new).
         let catalog: ActivityCatalog.Entries
         /// For SQLite's statement writer and a job of at least ``readyInsertsFrom`` statements:
-        /// the inserts of all of its rows (statements and staged filter rows), their binds
-        /// converted here, so that the writer only runs them when every statement of the job is
-        /// new. Nil elsewhere.
-        let sqliteInserts: [BulkSQL.SQLitePrepared]?
+        /// all of its rows (statements and staged filter rows) with their values laid out for
+        /// binding here, so that the writer only binds and runs them when every statement of the
+        /// job is new. Nil elsewhere.
+        let sqliteInserts: [SQLiteRows]?
         static let readyInsertsFrom = 50
 
         init(
@@ -83,7 +83,7 @@ struct StatementStore: Sendable {
             // its own is a call into SQLite.
             sqliteInserts =
                 forSQLiteWriter && statements.count >= Self.readyInsertsFrom
-                ? StatementStore.stagedInserts(rows[...]).map { BulkSQL.SQLitePrepared($0.sql, $0.binds) } : nil
+                ? StatementStore.stagedRows(rows[...]) : nil
         }
     }
 
@@ -248,7 +248,7 @@ struct StatementStore: Sendable {
         // A job whose statements are all new brings its SQLite inserts ready (``Job/sqliteInserts``).
         var freshPerJob = [Int](repeating: 0, count: jobs.count)
         for (number, _) in fresh { freshPerJob[number] += 1 }
-        var ready: [BulkSQL.SQLitePrepared] = []
+        var ready: [SQLiteRows] = []
         var readyJobs = Set<Int>()
         var separate: [Rows] = []
         for (number, index) in fresh {
@@ -271,8 +271,7 @@ struct StatementStore: Sendable {
         if let writer {
             // SQLite's statement writer: the filter rows go to the end of the staging table, and
             // from there into the filter tables in large sorted runs (``mergeStagedFilters(_:limit:)``).
-            for insert in ready { try await writer.run(insert) }
-            for insert in Self.stagedInserts(separate[...]) { try await sql.run(insert.sql, insert.binds) }
+            for rows in ready + Self.stagedRows(separate[...]) { try await writer.insert(rows) }
         } else {
             for prepared in separate {
                 rows.append(prepared.statement)
@@ -434,12 +433,11 @@ struct StatementStore: Sendable {
         for insert in Self.inserts(table, columns: columns, rows: rows, suffix: suffix) { try await sql.run(insert.sql, insert.binds) }
     }
 
-    /// The multi-row INSERTs of `rows`, at most `BulkSQL.maxBinds` binds each; `verb` may name a
-    /// conflict clause (`INSERT OR FAIL`).
-    static func inserts(_ table: String, columns: [String], rows: [[BulkSQL.Value]], suffix: String = "", verb: String = "INSERT") -> [(sql: String, binds: [BulkSQL.Value])] {
+    /// The multi-row INSERTs of `rows`, at most `BulkSQL.maxBinds` binds each.
+    static func inserts(_ table: String, columns: [String], rows: [[BulkSQL.Value]], suffix: String = "") -> [(sql: String, binds: [BulkSQL.Value])] {
         guard !rows.isEmpty else { return [] }
         let perStatement = max(1, BulkSQL.maxBinds / columns.count)
-        let head = verb + " INTO \"\(table)\" (" + columns.map { "\"\($0)\"" }.joined(separator: ", ") + ") VALUES "
+        let head = "INSERT INTO \"\(table)\" (" + columns.map { "\"\($0)\"" }.joined(separator: ", ") + ") VALUES "
         let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
         var out: [(sql: String, binds: [BulkSQL.Value])] = []
         var start = 0
@@ -459,19 +457,28 @@ struct StatementStore: Sendable {
     /// writer's time. A failing insert fails the writer's whole transaction anyway, which rolls
     /// it all back, and the duplicate checks before it leave no conflict to meet. 400,000
     /// statements: 13,523 and 12,771/s → 13,610 and 14,472/s, 8% less CPU.
-    static func stagedInserts(_ statements: ArraySlice<Rows>) -> [(sql: String, binds: [BulkSQL.Value])] {
-        var rows: [[BulkSQL.Value]] = [], agents: [[BulkSQL.Value]] = [], activities: [[BulkSQL.Value]] = [], keys: [[BulkSQL.Value]] = []
-        rows.reserveCapacity(statements.count)
+    static func stagedRows(_ statements: ArraySlice<Rows>) -> [SQLiteRows] {
+        var rows = SQLiteRows("INSERT OR FAIL", into: LRSSchema.statements, columns: statementColumns)
+        var agents = SQLiteRows("INSERT OR FAIL", into: LRSSchema.filterStaging, columns: ["kind"] + agentColumns)
+        var activities = SQLiteRows("INSERT OR FAIL", into: LRSSchema.filterStaging, columns: ["kind"] + activityColumns)
+        var keys = SQLiteRows("INSERT OR FAIL", into: LRSSchema.filterStaging, columns: keyColumns + ["direct"])
+        rows.reserve(rows: statements.count, bytes: 0)
         for statement in statements {
-            rows.append(statement.statement)
-            agents += statement.agents.map { [.int(0)] + $0 }
-            activities += statement.activities.map { [.int(1)] + $0 }
-            keys += statement.keys.map { $0 + [.int(1)] }
+            rows.append(contentsOf: statement.statement)
+            for agent in statement.agents {
+                agents.append(.int(0))
+                agents.append(contentsOf: agent)
+            }
+            for activity in statement.activities {
+                activities.append(.int(1))
+                activities.append(contentsOf: activity)
+            }
+            for key in statement.keys {
+                keys.append(contentsOf: key)
+                keys.append(.int(1))
+            }
         }
-        return inserts(LRSSchema.statements, columns: statementColumns, rows: rows, verb: "INSERT OR FAIL")
-            + inserts(LRSSchema.filterStaging, columns: ["kind"] + agentColumns, rows: agents, verb: "INSERT OR FAIL")
-            + inserts(LRSSchema.filterStaging, columns: ["kind"] + activityColumns, rows: activities, verb: "INSERT OR FAIL")
-            + inserts(LRSSchema.filterStaging, columns: keyColumns + ["direct"], rows: keys, verb: "INSERT OR FAIL")
+        return [rows, agents, activities, keys].filter { $0.count > 0 }
     }
 
     static func placeholders(_ count: Int) -> String { Array(repeating: "?", count: count).joined(separator: ", ") }
