@@ -258,6 +258,11 @@ struct SQLiteBinds: Sendable {
         slots.append(.text(offset: offset, count: Int32(bytes.count) - offset))
     }
 
+    mutating func appendText(utf8: [UInt8]) {
+        slots.append(.text(offset: Int32(bytes.count), count: Int32(utf8.count)))
+        bytes += utf8
+    }
+
     /// The slots and the buffer's address, valid inside `body`.
     func withSlots<R>(_ body: ([Slot], UnsafePointer<UInt8>?) throws(SQLiteFailure) -> R) throws(SQLiteFailure) -> R {
         try bytes.withUnsafeBufferPointer { buffer throws(SQLiteFailure) in try body(slots, buffer.baseAddress) }
@@ -290,6 +295,9 @@ struct SQLiteRows: Sendable {
     mutating func append(_ value: BulkSQL.Value) { binds.append(value) }
 
     mutating func append(contentsOf values: [BulkSQL.Value]) { for value in values { binds.append(value) } }
+
+    /// Appends a text given as UTF-8.
+    mutating func appendText(utf8: [UInt8]) { binds.appendText(utf8: utf8) }
 
     /// What the statement for `rows` rows is kept under (no SQL text starts with a digit).
     func key(rows: Int) -> String { String(rows) + " " + head }
