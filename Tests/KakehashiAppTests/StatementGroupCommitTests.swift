@@ -100,7 +100,7 @@ import XAPI
             let everyNew = [a, d, e] + fresh + jobs[3].ids
             var rows = StatementStore.ValueRows()
             jobs[0].emit(0, into: &rows)
-            let agentRows = String(rows.tables[.agents]?.count ?? 0)
+            let agentRows = String(rows.agents.count)
             let expected = Dictionary(uniqueKeysWithValues: everyNew.map { ($0.uuidString.lowercased(), agentRows) })
             #expect(agentRows != "0")
             #expect(Dictionary(uniqueKeysWithValues: staged.map { ($0[0] ?? "", $0[1] ?? "") }) == expected)

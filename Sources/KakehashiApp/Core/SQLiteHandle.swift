@@ -78,6 +78,7 @@ final class SQLiteHandle: Sendable {
     /// Inserts `rows`, several at a time: statements of 128 rows, then of the remainder's binary
     /// digits (64, 32, … 1), so that a handful of texts per table are prepared once and kept.
     func insert(_ rows: SQLiteRows) throws {
+        precondition(rows.binds.count % rows.width == 0, "a partial row: \(rows.binds.count) values for rows of \(rows.width)")
         guard rows.count > 0 else { return }
         try state.withLock { state throws(SQLiteFailure) in
             try rows.binds.withSlots { slots, base throws(SQLiteFailure) in

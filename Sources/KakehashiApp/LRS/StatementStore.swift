@@ -187,17 +187,29 @@ struct StatementStore: Sendable {
 
     /// Rows as value arrays, for ``insert(_:columns:rows:suffix:)`` (PostgreSQL).
     struct ValueRows: RowSink {
-        var tables: [Table: [[BulkSQL.Value]]] = [:]
+        private(set) var statements: [[BulkSQL.Value]] = []
+        private(set) var agents: [[BulkSQL.Value]] = []
+        private(set) var activities: [[BulkSQL.Value]] = []
+        private(set) var keys: [[BulkSQL.Value]] = []
         private var current = Table.statements
 
         mutating func row(_ table: Table) {
             current = table
-            tables[table, default: []].append([])
+            switch table {
+            case .statements: statements.append([])
+            case .agents: agents.append([])
+            case .activities: activities.append([])
+            case .keys: keys.append([])
+            }
         }
 
         mutating func add(_ value: BulkSQL.Value) {
-            let last = tables[current]!.count - 1
-            tables[current]![last].append(value)
+            switch current {
+            case .statements: statements[statements.count - 1].append(value)
+            case .agents: agents[agents.count - 1].append(value)
+            case .activities: activities[activities.count - 1].append(value)
+            case .keys: keys[keys.count - 1].append(value)
+            }
         }
 
         mutating func add(json: [UInt8]) { add(.text(String(decoding: json, as: UTF8.self))) }
@@ -363,10 +375,10 @@ struct StatementStore: Sendable {
         } else {
             var rows = ValueRows()
             for (number, index) in separate { jobs[number].emit(index, into: &rows) }
-            try await insert(LRSSchema.statements, columns: Self.statementColumns, rows: rows.tables[.statements] ?? [])
-            try await insert(LRSSchema.statementAgents, columns: Self.agentColumns, rows: rows.tables[.agents] ?? [])
-            try await insert(LRSSchema.statementActivities, columns: Self.activityColumns, rows: rows.tables[.activities] ?? [])
-            try await insert(LRSSchema.statementKeys, columns: Self.keyColumns, rows: rows.tables[.keys] ?? [])
+            try await insert(LRSSchema.statements, columns: Self.statementColumns, rows: rows.statements)
+            try await insert(LRSSchema.statementAgents, columns: Self.agentColumns, rows: rows.agents)
+            try await insert(LRSSchema.statementActivities, columns: Self.activityColumns, rows: rows.activities)
+            try await insert(LRSSchema.statementKeys, columns: Self.keyColumns, rows: rows.keys)
         }
 
         // 4. Voided flags: targets of this group, and statements of this group that a voiding
