@@ -163,16 +163,21 @@ import Testing
     }
 
     /// Rows go in by statements of 128 and of the remainder's binary digits: every count lands
-    /// each row once, with its values as given (an empty text is not NULL, texts are UTF-8).
+    /// each row once, with its values as given (an empty text is not NULL, texts are UTF-8), also
+    /// when they were made in two buffers and joined.
     @Test(arguments: [1, 2, 127, 128, 129, 255, 1_000])
     func rowsOfAnyCountLandOnceWithTheirValues(count: Int) async throws {
         try await withApp(.sqlite) { app, settings in
             try await app.db.sql.raw("CREATE TABLE rows_probe (n INTEGER PRIMARY KEY, t TEXT, b BLOB, z TEXT)").run()
             let writer = SQLiteWriterConnection(path: settings.sqliteFile.path)
+            // Made in two halves and joined, as the writer joins small requests' rows.
             var rows = SQLiteRows("INSERT OR FAIL", into: "rows_probe", columns: ["n", "t", "b", "z"])
+            var second = rows
             for n in 0..<count {
-                rows.append(contentsOf: [.int(Int64(n)), .text(n % 3 == 0 ? "" : "学習\(n)"), .blob(n % 2 == 0 ? [] : [UInt8(n % 256), 0, 7]), .null])
+                let values: [BulkSQL.Value] = [.int(Int64(n)), .text(n % 3 == 0 ? "" : "学習\(n)"), .blob(n % 2 == 0 ? [] : [UInt8(n % 256), 0, 7]), .null]
+                if n < count / 2 { rows.append(contentsOf: values) } else { second.append(contentsOf: values) }
             }
+            rows.append(contentsOf: second)
             let ready = rows
             try await writer.transaction { bulk in try await bulk.insert(ready) }
             let stored = try await app.db.sql.raw("SELECT n, t, hex(b) AS b, z IS NULL AS z, typeof(t) AS type FROM rows_probe ORDER BY n").all()

@@ -62,9 +62,10 @@ import XAPI
         }
     }
 
-    /// On SQLite's writer connection a request whose statements are all new brings its inserts
-    /// ready; one that repeats a stored statement has its new statements inserted one by one.
-    /// Both store each new statement once, with its staged filter rows once.
+    /// On SQLite's writer connection a request whose statements are all new brings its rows ready
+    /// (a large one inserted by statements of its own, a small one concatenated with the group's
+    /// others); one that repeats a stored statement has its new statements emitted by the writer.
+    /// All store each new statement once, with its staged filter rows once.
     @Test func theSQLiteWriterStoresReadyAndRepeatingRequestsAlike() async throws {
         try await withApp(.sqlite) { app, settings in
             let (code, _) = try await LRSTests.tenant(app, "group-writer")
@@ -87,7 +88,8 @@ import XAPI
                 try Self.job(app, padded([LRSTests.statement(id: e)]), tenantID: tenantID, forSQLiteWriter: true),
                 try Self.job(app, [LRSTests.statement(id: UUID())], tenantID: tenantID, forSQLiteWriter: true),
             ]
-            #expect(jobs.prefix(3).allSatisfy { $0.sqliteInserts != nil } && jobs[3].sqliteInserts == nil)
+            #expect(jobs.allSatisfy { if case .staged = $0.prepared { true } else { false } })
+            #expect(jobs.prefix(3).allSatisfy { $0.rows.count >= StatementStore.Job.readyInsertsFrom } && jobs[3].rows.count < StatementStore.Job.readyInsertsFrom)
             let writer = SQLiteWriterConnection(path: settings.sqliteFile.path)
             let results = try await writer.transaction { bulk in try await StatementStore(database: app.db, tenantID: tenantID, writer: bulk).storeGroup(jobs) }
             await writer.close()

@@ -264,6 +264,20 @@ struct SQLiteBinds: Sendable {
         bytes += utf8
     }
 
+    /// Appends `other`'s values after these.
+    mutating func append(contentsOf other: SQLiteBinds) {
+        let shift = Int32(bytes.count)
+        bytes += other.bytes
+        slots.reserveCapacity(slots.count + other.slots.count)
+        for slot in other.slots {
+            switch slot {
+            case .text(let offset, let count): slots.append(.text(offset: offset + shift, count: count))
+            case .blob(let offset, let count): slots.append(.blob(offset: offset + shift, count: count))
+            case .null, .int: slots.append(slot)
+            }
+        }
+    }
+
     /// The slots and the buffer's address, valid inside `body`.
     func withSlots<R>(_ body: ([Slot], UnsafePointer<UInt8>?) throws(SQLiteFailure) -> R) throws(SQLiteFailure) -> R {
         try bytes.withUnsafeBufferPointer { buffer throws(SQLiteFailure) in try body(slots, buffer.baseAddress) }
@@ -296,6 +310,12 @@ struct SQLiteRows: Sendable {
     mutating func append(_ value: BulkSQL.Value) { binds.append(value) }
 
     mutating func append(contentsOf values: [BulkSQL.Value]) { for value in values { binds.append(value) } }
+
+    /// Appends the rows of `other`, which are for the same table and columns.
+    mutating func append(contentsOf other: SQLiteRows) {
+        precondition(other.head == head, "rows of another table or other columns")
+        binds.append(contentsOf: other.binds)
+    }
 
     /// Appends a text given as UTF-8.
     mutating func appendText(utf8: [UInt8]) { binds.appendText(utf8: utf8) }

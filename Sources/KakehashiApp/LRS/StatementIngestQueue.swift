@@ -28,7 +28,7 @@ actor StatementIngestQueue {
     private let stagingRows: Int
 
     /// Whether statements are written by SQLite's writer connection (jobs then bring their
-    /// inserts ready, ``StatementStore/Job/sqliteInserts``).
+    /// rows laid out for it, ``StatementStore/Job/prepared``).
     nonisolated let hasSQLiteWriter: Bool
 
     init(writer: SQLiteWriterConnection?, stagingRows: Int) {

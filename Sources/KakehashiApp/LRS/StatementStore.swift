@@ -56,11 +56,19 @@ struct StatementStore: Sendable {
         /// What all of the job's statements add to the catalog, combined here (used when every
         /// statement of the job is new).
         let catalog: ActivityCatalog.Entries
-        /// For SQLite's statement writer and a job of at least ``readyInsertsFrom`` statements:
-        /// all of its rows (statements and staged filter rows) with their values laid out for
-        /// binding here, so that the writer only binds and runs them when every statement of the
-        /// job is new. Nil elsewhere.
-        let sqliteInserts: [SQLiteRows]?
+        /// All of the job's rows (its statements and their filter and key rows), made here on the
+        /// request's task: laid out for binding for SQLite's statement writer, value arrays
+        /// elsewhere. The writer takes them as they are when every statement of the job is new;
+        /// of a job that repeats a stored statement it emits the new ones itself.
+        let prepared: Prepared
+
+        enum Prepared: Sendable {
+            case staged(StagedRows)
+            case values(ValueRows)
+        }
+
+        /// A job of at least this many statements is inserted by statements of its own; smaller
+        /// ones are concatenated with the group's others (each insert is a call into SQLite).
         static let readyInsertsFrom = 50
 
         init(
@@ -76,14 +84,14 @@ struct StatementStore: Sendable {
             let rows = statements.map { Rows($0, defines: client.scopes.defines) }
             self.rows = rows
             catalog = ActivityCatalog.Entries(combining: rows.map(\.catalog))
-            // A few statements are cheaper concatenated with the group's others: each insert of
-            // its own is a call into SQLite.
-            if forSQLiteWriter && statements.count >= Self.readyInsertsFrom {
+            if forSQLiteWriter {
                 var staged = StagedRows(statements: statements.count)
                 for index in statements.indices { StatementStore.emit(index, of: statements, rows: rows, client: client, people: people, into: &staged) }
-                sqliteInserts = staged.inserts
+                prepared = .staged(staged)
             } else {
-                sqliteInserts = nil
+                var values = ValueRows()
+                for index in statements.indices { StatementStore.emit(index, of: statements, rows: rows, client: client, people: people, into: &values) }
+                prepared = .values(values)
             }
         }
 
@@ -186,7 +194,7 @@ struct StatementStore: Sendable {
     }
 
     /// Rows as value arrays, for ``insert(_:columns:rows:suffix:)`` (PostgreSQL).
-    struct ValueRows: RowSink {
+    struct ValueRows: RowSink, Sendable {
         private(set) var statements: [[BulkSQL.Value]] = []
         private(set) var agents: [[BulkSQL.Value]] = []
         private(set) var activities: [[BulkSQL.Value]] = []
@@ -213,6 +221,13 @@ struct StatementStore: Sendable {
         }
 
         mutating func add(json: [UInt8]) { add(.text(String(decoding: json, as: UTF8.self))) }
+
+        mutating func append(_ other: ValueRows) {
+            statements += other.statements
+            agents += other.agents
+            activities += other.activities
+            keys += other.keys
+        }
     }
 
     /// Rows laid out for SQLite's statement writer (``SQLiteRows``): the statements, and their
@@ -223,7 +238,7 @@ struct StatementStore: Sendable {
     /// writer's time. A failing insert fails the writer's whole transaction anyway, which rolls
     /// it all back, and the duplicate checks before it leave no conflict to meet. 400,000
     /// statements: 13,523 and 12,771/s → 13,610 and 14,472/s, 8% less CPU.
-    struct StagedRows: RowSink {
+    struct StagedRows: RowSink, Sendable {
         private var statements = SQLiteRows("INSERT OR FAIL", into: LRSSchema.statements, columns: statementColumns)
         private var agents = SQLiteRows("INSERT OR FAIL", into: LRSSchema.filterStaging, columns: ["kind"] + agentColumns)
         private var activities = SQLiteRows("INSERT OR FAIL", into: LRSSchema.filterStaging, columns: ["kind"] + activityColumns)
@@ -256,6 +271,13 @@ struct StatementStore: Sendable {
         mutating func add(json: [UInt8]) { statements.appendText(utf8: json) }
 
         var inserts: [SQLiteRows] { [statements, agents, activities, keys].filter { $0.count > 0 } }
+
+        mutating func append(_ other: StagedRows) {
+            statements.append(contentsOf: other.statements)
+            agents.append(contentsOf: other.agents)
+            activities.append(contentsOf: other.activities)
+            keys.append(contentsOf: other.keys)
+        }
     }
 
     /// Stores several requests' statements of this tenant with one set of multi-row statements
@@ -343,21 +365,20 @@ struct StatementStore: Sendable {
         var targets: [String] = []
         var plain: [String] = []
         catalog.reserveCapacity(fresh.count)
-        // A job whose statements are all new brings its SQLite inserts ready (``Job/sqliteInserts``).
+        // A job whose statements are all new brings its rows ready (``Job/prepared``).
         var freshPerJob = [Int](repeating: 0, count: jobs.count)
         for (number, _) in fresh { freshPerJob[number] += 1 }
-        var ready: [SQLiteRows] = []
-        var readyJobs = Set<Int>()
+        var ready: [Int] = []
         var separate: [(job: Int, index: Int)] = []
         for (number, index) in fresh {
             let job = jobs[number]
             precondition(job.client.tenantID == tenantID, "a job of another tenant in this tenant's group")
             let prepared = job.rows[index]
             let whole = freshPerJob[number] == job.rows.count
-            if writer != nil, let inserts = job.sqliteInserts, whole {
-                if readyJobs.insert(number).inserted { ready += inserts }
-            } else {
+            if !whole {
                 separate.append((number, index))
+            } else if index == job.rows.count - 1 {
+                ready.append(number)
             }
             if !whole {
                 catalog.append(prepared.catalog)
@@ -369,11 +390,23 @@ struct StatementStore: Sendable {
         if let writer {
             // SQLite's statement writer: the filter rows go to the end of the staging table, and
             // from there into the filter tables in large sorted runs (``mergeStagedFilters(_:limit:)``).
-            var staged = StagedRows(statements: separate.count)
+            var staged = StagedRows(statements: 0)
+            for number in ready {
+                guard case .staged(let rows) = jobs[number].prepared else { preconditionFailure("a job made for another writer") }
+                if jobs[number].rows.count >= Job.readyInsertsFrom {
+                    for insert in rows.inserts { try await writer.insert(insert) }
+                } else {
+                    staged.append(rows)
+                }
+            }
             for (number, index) in separate { jobs[number].emit(index, into: &staged) }
-            for rows in ready + staged.inserts { try await writer.insert(rows) }
+            for insert in staged.inserts { try await writer.insert(insert) }
         } else {
             var rows = ValueRows()
+            for number in ready {
+                guard case .values(let values) = jobs[number].prepared else { preconditionFailure("a job made for another writer") }
+                rows.append(values)
+            }
             for (number, index) in separate { jobs[number].emit(index, into: &rows) }
             try await insert(LRSSchema.statements, columns: Self.statementColumns, rows: rows.statements)
             try await insert(LRSSchema.statementAgents, columns: Self.agentColumns, rows: rows.agents)
