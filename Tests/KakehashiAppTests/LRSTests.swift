@@ -17,6 +17,14 @@ import XAPI
         var headers: HTTPHeaders
     }
 
+    /// Merges every staged filter row (one kind per call, so three calls), as the statement
+    /// writer does over three transactions.
+    static func mergeEveryStagedRow(_ app: Application) async throws {
+        try await app.db.writeTransaction { tx in
+            for _ in 0..<3 { try await StatementStore.mergeStagedFilters(BulkSQL(tx), limit: 1) }
+        }
+    }
+
     static func basic(_ issued: LRSCredentials.Issued) -> String {
         "Basic " + Data("\(issued.key):\(issued.secret)".utf8).base64EncodedString()
     }
@@ -87,7 +95,14 @@ import XAPI
             #expect(database == .sqlite ? waiting > 0 : waiting == 0, "SQLite stages the filter rows; PostgreSQL writes the tables")
             try await app.db.writeTransaction { tx in try await StatementStore.mergeStagedFilters(BulkSQL(tx), limit: waiting + 1) }
             #expect(try await staged() == waiting, "below the limit nothing moves")
-            try await app.db.writeTransaction { tx in try await StatementStore.mergeStagedFilters(BulkSQL(tx), limit: 1) }
+            // One kind per transaction: agent rows, activity rows, key rows; each leaves fewer.
+            var left = waiting
+            for _ in 0..<3 {
+                try await app.db.writeTransaction { tx in try await StatementStore.mergeStagedFilters(BulkSQL(tx), limit: 1) }
+                let now = try await staged()
+                #expect(database == .postgres || now < left, "a merge moved nothing")
+                left = now
+            }
             #expect(try await staged() == 0)
             #expect(try await ids() == everyOne)
             // Each statement's course-of-study code is a row of its own, merged too.
@@ -99,29 +114,43 @@ import XAPI
     }
 
     /// `KAKEHASHI_LRS_STAGING_ROWS` decides when SQLite's statement writer merges the staged
-    /// rows: in the transaction that brings their number to it, not before.
+    /// rows: in the transaction that brings their number to it, not before; one kind of rows (the
+    /// oldest row's) per transaction, so the next two transactions merge the other two kinds.
     @Test func theStatementWriterMergesAtTheStagingRowsSetting() async throws {
         #expect(Settings(environment: [:]).lrsStagingRows == StatementStore.stagingLimit)
         #expect(Settings(environment: ["KAKEHASHI_LRS_STAGING_ROWS": "5000"]).lrsStagingRows == 5000)
         #expect(Settings(environment: ["KAKEHASHI_LRS_STAGING_ROWS": "0"]).lrsStagingRows == StatementStore.stagingLimit)
         try await withApp(.sqlite, environment: ["KAKEHASHI_LRS_STAGING_ROWS": "10"]) { app, _ in
             let (_, issued) = try await Self.tenant(app, "lrs-staging-rows")
-            func staged() async throws -> Int {
-                Int(try await BulkSQL(app.db).run("SELECT CAST(COUNT(*) AS TEXT) AS \"n\" FROM \"lrs_filter_staging\"", [], columns: ["n"]).first?[0] ?? "0") ?? 0
+            func staged() async throws -> [Int] {
+                // Staged rows by kind: agent (0), activity (1), key rows (2 and 3).
+                let rows = try await BulkSQL(app.db).run(
+                    "SELECT CAST(min(\"kind\", 2) AS TEXT) AS \"k\", CAST(COUNT(*) AS TEXT) AS \"n\" FROM \"lrs_filter_staging\" GROUP BY min(\"kind\", 2)", [],
+                    columns: ["k", "n"])
+                var out = [0, 0, 0]
+                for row in rows { if let k = row[0].flatMap({ Int($0) }), let n = row[1].flatMap({ Int($0) }) { out[k] = n } }
+                return out
             }
-            // Each of these statements stages four rows: its actor, its authority, its activity
-            // and its course-of-study code.
-            let ids = [UUID(), UUID(), UUID()]
+            // Each of these statements stages four rows: its actor and its authority (agent
+            // rows), its activity, and its course-of-study code (a key row).
+            let ids = [UUID(), UUID(), UUID(), UUID(), UUID()]
             let mbox = "mailto:\(UUID().uuidString.lowercased())@example.org"
-            #expect(try await Self.xapi(app, .POST, "statements", authorization: Self.basic(issued), body: Self.statement(id: ids[0], mbox: mbox)).status == .ok)
-            #expect(try await staged() == 4)
-            let batch = "[" + ids.dropFirst().map { Self.statement(id: $0, mbox: mbox) }.joined(separator: ",") + "]"
-            #expect(try await Self.xapi(app, .POST, "statements", authorization: Self.basic(issued), body: batch).status == .ok)
-            #expect(try await staged() == 0, "12 rows reach the setting's 10: merged")
+            func post(_ ids: ArraySlice<UUID>) async throws {
+                let body = "[" + ids.map { Self.statement(id: $0, mbox: mbox) }.joined(separator: ",") + "]"
+                #expect(try await Self.xapi(app, .POST, "statements", authorization: Self.basic(issued), body: body).status == .ok)
+            }
+            try await post(ids[0..<1])
+            #expect(try await staged() == [2, 1, 1], "4 rows, below the setting's 10")
+            try await post(ids[1..<3])
+            #expect(try await staged() == [0, 3, 3], "12 rows reach 10: the oldest row's kind, agent rows, merged")
+            try await post(ids[3..<4])
+            #expect(try await staged() == [2, 0, 4], "the oldest staged row is an activity row now: those merged")
+            try await post(ids[4..<5])
+            #expect(try await staged() == [4, 1, 0], "then the key rows; the rows left are newer than the first merge")
             let agent = #"{"mbox":"\#(mbox)"}"#.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
             let found = try await Self.xapi(app, .GET, "statements?agent=\(agent)", authorization: Self.basic(issued))
             #expect(found.status == .ok)
-            #expect(ids.allSatisfy { found.body.contains($0.uuidString.lowercased()) }, "the merged rows find every statement: \(found.body)")
+            #expect(ids.allSatisfy { found.body.contains($0.uuidString.lowercased()) }, "merged and staged rows find every statement: \(found.body)")
         }
     }
 

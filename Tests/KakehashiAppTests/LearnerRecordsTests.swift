@@ -244,7 +244,7 @@ import VaporTesting
         try await withApp(database) { app, settings in
             let scene = try await Self.scene(app, settings)
             let kind = BulkSQL(app.db).kind
-            if merged { try await app.db.writeTransaction { tx in try await StatementStore.mergeStagedFilters(BulkSQL(tx), limit: 1) } }
+            if merged { try await LRSTests.mergeEveryStagedRow(app) }
             #expect(try await Self.count(app, "SELECT CAST(COUNT(*) AS TEXT) AS \"n\" FROM \"lrs_filter_staging\"", []) == 0 || !merged)
             let records = Self.records(app, settings, scene)
             let person = try await records.person(scene.learner.sourcedId)
