@@ -19,10 +19,7 @@ final class SQLiteHandle: Sendable {
         /// Prepared statements by their SQL: the writer runs the same few texts again and again.
         var statements: [String: Prepared] = [:]
 
-        deinit {
-            for statement in statements.values { sqlite_nio_sqlite3_finalize(statement.pointer) }
-            if let connection { sqlite_nio_sqlite3_close_v2(connection) }
-        }
+        deinit { SQLiteHandle.release(statements, connection) }
     }
 
     private struct Prepared {
@@ -51,27 +48,36 @@ final class SQLiteHandle: Sendable {
     /// Closes the connection; later calls fail.
     func close() {
         state.withLock { state in
-            for statement in state.statements.values { sqlite_nio_sqlite3_finalize(statement.pointer) }
+            Self.release(state.statements, state.connection)
             state.statements = [:]
-            if let connection = state.connection { sqlite_nio_sqlite3_close_v2(connection) }
             state.connection = nil
         }
+    }
+
+    /// Finalizes the kept statements and closes the connection.
+    private static func release(_ statements: [String: Prepared], _ connection: OpaquePointer?) {
+        for statement in statements.values { sqlite_nio_sqlite3_finalize(statement.pointer) }
+        if let connection { sqlite_nio_sqlite3_close_v2(connection) }
     }
 
     /// Runs `sql` with `binds` and returns the named result columns of each row as text (nil for
     /// NULL; SQLite converts numbers).
     @discardableResult
     func query(_ sql: String, _ binds: [BulkSQL.Value] = [], columns: [String] = []) throws -> [[String?]] {
-        try state.withLock { state throws(SQLiteFailure) -> [[String?]] in
+        var laidOut = SQLiteBinds()
+        for value in binds { laidOut.append(value) }
+        return try state.withLock { state throws(SQLiteFailure) -> [[String?]] in
             let (prepared, kept) = try Self.prepare(sql, in: &state) { sql }
             defer { Self.finish(prepared, kept: kept) }
-            for (offset, value) in binds.enumerated() { try Self.bind(value, at: Int32(offset + 1), prepared.pointer) }
-            let indexes = columns.map { prepared.columns[$0] }
-            var rows: [[String?]] = []
-            while try Self.step(prepared.pointer, state.connection) {
-                rows.append(indexes.map { index in index.flatMap { Self.text(prepared.pointer, $0) } })
+            return try laidOut.withSlots { slots, base throws(SQLiteFailure) in
+                for (offset, slot) in slots.enumerated() { try Self.bind(slot, base: base, at: Int32(offset + 1), prepared.pointer) }
+                let indexes = columns.map { prepared.columns[$0] }
+                var rows: [[String?]] = []
+                while try Self.step(prepared.pointer, state.connection) {
+                    rows.append(indexes.map { index in index.flatMap { Self.text(prepared.pointer, $0) } })
+                }
+                return rows
             }
-            return rows
         }
     }
 
@@ -148,36 +154,9 @@ final class SQLiteHandle: Sendable {
 
     // MARK: - Binds
 
-    private static func bind(_ value: BulkSQL.Value, at index: Int32, _ statement: OpaquePointer) throws(SQLiteFailure) {
-        let code: Int32
-        switch value {
-        case .null:
-            code = sqlite_nio_sqlite3_bind_null(statement, index)
-        case .int(let number):
-            code = sqlite_nio_sqlite3_bind_int64(statement, index, number)
-        case .uuid(let uuid):
-            code = bindText(uuid.fastUUIDString, at: index, statement)
-        case .text(let text):
-            code = bindText(text, at: index, statement)
-        case .blob(let bytes):
-            code = bytes.withUnsafeBytes { buffer in
-                guard let base = buffer.baseAddress else { return sqlite_nio_sqlite3_bind_zeroblob(statement, index, 0) }
-                return sqlite_nio_sqlite3_bind_blob64(statement, index, base, UInt64(buffer.count), transient)
-            }
-        }
-        guard code == SQLITE_OK else { throw SQLiteFailure(code: code, message: "bind \(index): \(String(cString: sqlite_nio_sqlite3_errstr(code)))") }
-    }
-
-    private static func bindText(_ text: String, at index: Int32, _ statement: OpaquePointer) -> Int32 {
-        var text = text
-        return text.withUTF8 { utf8 in
-            // A zero-length text still needs an address: without one SQLite binds NULL.
-            sqlite_nio_sqlite3_bind_text64(statement, index, utf8.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) } ?? emptyText, UInt64(utf8.count), transient, UInt8(SQLITE_UTF8))
-        }
-    }
-
     /// A slot of ``SQLiteBinds``: texts and blobs are bound where they lie in the buffer
-    /// (`SQLITE_STATIC`), which outlives the statement's run.
+    /// (`SQLITE_STATIC`), which outlives the statement's run. A zero-length text still needs an
+    /// address: without one SQLite binds NULL.
     private static func bind(_ slot: SQLiteBinds.Slot, base: UnsafePointer<UInt8>?, at index: Int32, _ statement: OpaquePointer) throws(SQLiteFailure) {
         let code: Int32
         switch slot {
@@ -201,9 +180,6 @@ final class SQLiteHandle: Sendable {
     private static func message(_ connection: OpaquePointer) -> String {
         sqlite_nio_sqlite3_errmsg(connection).map { String(cString: $0) } ?? "unknown error"
     }
-
-    /// `SQLITE_TRANSIENT`: SQLite copies the value before the call returns.
-    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 }
 
 /// A zero-length C string that lives as long as the process (bound `SQLITE_STATIC`).
