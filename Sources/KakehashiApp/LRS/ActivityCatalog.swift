@@ -10,6 +10,8 @@ struct ActivityCatalog: Sendable {
     let tenantID: UUID
     /// Where ``record(_:at:)`` writes when set (see ``StatementStore/writer``).
     var writer: BulkSQL? = nil
+    /// The definitions the writer knows to be recorded (SQLite's statement writer only).
+    var cache: ActivityCatalogCache? = nil
 
     private var sql: BulkSQL { writer ?? BulkSQL(database) }
 
@@ -67,8 +69,8 @@ struct ActivityCatalog: Sendable {
         let order = combined.definitions.map(\.id)
         let names = Dictionary(combined.names, uniquingKeysWith: { _, last in last })
         if !order.isEmpty {
-            var stored: [String: JSONObject] = [:]
-            for chunk in StatementStore.chunks(order, size: 1000) {
+            var stored = cache?.definitions(order, tenantID: tenantID) ?? [:]
+            for chunk in StatementStore.chunks(order.filter { stored[$0] == nil }, size: 1000) {
                 let rows = try await sql.run(
                     "SELECT \"activity_id\", \"definition\" FROM \"lrs_activities\" WHERE \"tenant_id\" = ? AND \"activity_id\" IN (\(StatementStore.placeholders(chunk.count)))",
                     [.uuid(tenantID)] + chunk.map { .text($0) }, columns: ["activity_id", "definition"])
@@ -77,15 +79,24 @@ struct ActivityCatalog: Sendable {
                 }
             }
             var rows: [[BulkSQL.Value]] = []
+            // What `lrs_activities` holds for these ids once this transaction commits.
+            var recorded: [String: JSONObject] = [:]
             for id in order {
                 guard let incoming = definitions[id] else { continue }
+                if let old = stored[id], Self.covers(old, incoming) {
+                    recorded[id] = old
+                    continue
+                }
                 let merged = stored[id].map { Self.merge($0, incoming) } ?? incoming
-                if let old = stored[id], old == merged { continue }
-                rows.append([.uuid(tenantID), .text(id), .text(JSON.object(merged).jsonString), .int(now)])
+                let text = JSON.object(merged).jsonString
+                // The cache keeps a copy of its own, not parts of the request's parsed body.
+                if cache != nil, case .object(let copy)? = try? JSONParser.parse(Array(text.utf8)) { recorded[id] = copy }
+                rows.append([.uuid(tenantID), .text(id), .text(text), .int(now)])
             }
             try await StatementStore(database: database, tenantID: tenantID, writer: writer).insert(
                 LRSSchema.activities, columns: ["tenant_id", "activity_id", "definition", "updated_us"], rows: rows,
                 suffix: " ON CONFLICT (\"tenant_id\", \"activity_id\") DO UPDATE SET \"definition\" = excluded.\"definition\", \"updated_us\" = excluded.\"updated_us\"")
+            cache?.stage(recorded, tenantID: tenantID)
         }
         if !names.isEmpty {
             let rows: [[BulkSQL.Value]] = names.sorted { $0.key < $1.key }.map { [.uuid(tenantID), .text($0.key), .text($0.value), .int(now)] }
@@ -129,10 +140,26 @@ struct ActivityCatalog: Sendable {
     /// nothing: each language of a language map, and each other property equal.
     static func covers(_ existing: JSONObject, _ incoming: JSONObject) -> Bool {
         incoming.members.allSatisfy { member in
-            if ["name", "description"].contains(member.key), case .object(let map)? = existing[member.key], case .object(let newer) = member.value {
-                return newer.members.allSatisfy { map[$0.key] == $0.value }
+            if member.key == "name" || member.key == "description", case .object(let map)? = existing[member.key], case .object(let newer) = member.value {
+                return newer.members.allSatisfy { entry in map[entry.key].map { identical($0, entry.value) } ?? false }
             }
-            return existing[member.key] == member.value
+            return existing[member.key].map { identical($0, member.value) } ?? false
+        }
+    }
+
+    /// Equal as JSON with strings compared by their UTF-8 bytes: Swift's `==` on strings
+    /// compares them as Unicode text (canonical equivalence), a slow path for every Japanese name
+    /// and choice. Identical implies `==`, so a definition found identical changes nothing; one
+    /// that only `==` finds equal is merged and written again, which changes nothing either.
+    static func identical(_ a: JSON, _ b: JSON) -> Bool {
+        switch (a, b) {
+        case (.string(let x), .string(let y)): return x.utf8.elementsEqual(y.utf8)
+        case (.object(let x), .object(let y)):
+            guard x.count == y.count else { return false }
+            return x.members.allSatisfy { member in y[member.key].map { identical(member.value, $0) } ?? false }
+        case (.array(let x), .array(let y)):
+            return x.count == y.count && zip(x, y).allSatisfy { identical($0, $1) }
+        default: return a == b
         }
     }
 
@@ -140,7 +167,9 @@ struct ActivityCatalog: Sendable {
     static func merge(_ existing: JSONObject, _ incoming: JSONObject) -> JSONObject {
         var result = existing
         for member in incoming.members {
-            if ["name", "description"].contains(member.key), case .object(var map)? = existing[member.key], case .object(let newer) = member.value {
+            if member.key == "name" || member.key == "description", case .object(var map)? = existing[member.key],
+                case .object(let newer) = member.value
+            {
                 for entry in newer.members { map[entry.key] = entry.value }
                 result[member.key] = .object(map)
             } else {

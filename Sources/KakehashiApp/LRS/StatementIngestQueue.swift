@@ -30,11 +30,15 @@ actor StatementIngestQueue {
     /// Whether statements are written by SQLite's writer connection (jobs then bring their
     /// rows laid out for it, ``StatementStore/Job/prepared``).
     nonisolated let hasSQLiteWriter: Bool
+    /// The Activity definitions SQLite's writer knows to be recorded; requests drop what it
+    /// covers before they queue (nil on PostgreSQL).
+    nonisolated let catalogCache: ActivityCatalogCache?
 
     init(writer: SQLiteWriterConnection?, stagingRows: Int) {
         self.writer = writer
         self.stagingRows = stagingRows
         hasSQLiteWriter = writer != nil
+        catalogCache = writer == nil ? nil : ActivityCatalogCache()
     }
 
     /// Stores `job`'s statements of `tenantID` with whatever else is waiting; returns their ids.
@@ -59,20 +63,32 @@ actor StatementIngestQueue {
             let work = group.map { (tenantID: $0.tenantID, job: $0.job) }
             let stagingRows = stagingRows
             do {
+                let catalogCache = catalogCache
                 @Sendable func store(_ database: any Database, _ writer: BulkSQL?) async throws -> [Result<[UUID], XAPIError>] {
                     var out = [Result<[UUID], XAPIError>](repeating: .success([]), count: work.count)
                     for (tenantID, indices) in Dictionary(grouping: work.indices, by: { work[$0].tenantID }) {
-                        let stored = try await StatementStore(database: database, tenantID: tenantID, writer: writer).storeGroup(indices.map { work[$0].job })
+                        let stored = try await StatementStore(database: database, tenantID: tenantID, writer: writer, catalogCache: catalogCache)
+                            .storeGroup(indices.map { work[$0].job })
                         for (index, result) in zip(indices, stored) { out[index] = result }
                     }
                     return out
                 }
                 let results: [Result<[UUID], XAPIError>]
                 if let writer {
-                    results = try await writer.transaction { bulk in
-                        let results = try await store(database, bulk)
-                        try await StatementStore.mergeStagedFilters(bulk, limit: stagingRows)
-                        return results
+                    do {
+                        results = try await writer.transaction { bulk in
+                            // Another connection's commit may have changed the catalog.
+                            if let version = try await bulk.run("PRAGMA data_version", [], columns: ["data_version"]).first?[0] ?? nil {
+                                catalogCache?.invalidate(dataVersion: version)
+                            }
+                            let results = try await store(database, bulk)
+                            try await StatementStore.mergeStagedFilters(bulk, limit: stagingRows)
+                            return results
+                        }
+                        catalogCache?.commitStaged()
+                    } catch {
+                        catalogCache?.discardStaged()
+                        throw error
                     }
                 } else {
                     results = try await database.writeTransaction { tx in try await store(tx, nil) }

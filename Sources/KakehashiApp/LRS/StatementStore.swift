@@ -12,11 +12,14 @@ struct StatementStore: Sendable {
     /// Where writes go when set: the ingestion queue's own SQLite connection
     /// (``SQLiteWriterConnection``), in its transaction. Otherwise `database`.
     let writer: BulkSQL?
+    /// The Activity definitions `writer` knows to be recorded (``ActivityCatalogCache``).
+    let catalogCache: ActivityCatalogCache?
 
-    init(database: any Database, tenantID: UUID, writer: BulkSQL? = nil) {
+    init(database: any Database, tenantID: UUID, writer: BulkSQL? = nil, catalogCache: ActivityCatalogCache? = nil) {
         self.database = database
         self.tenantID = tenantID
         self.writer = writer
+        self.catalogCache = writer == nil ? nil : catalogCache
     }
 
     private var sql: BulkSQL { writer ?? BulkSQL(database) }
@@ -56,6 +59,9 @@ struct StatementStore: Sendable {
         /// What all of the job's statements add to the catalog, combined here (used when every
         /// statement of the job is new).
         let catalog: ActivityCatalog.Entries
+        /// `catalog` without what the writer's ``ActivityCatalogCache`` showed to be recorded, and
+        /// the cache's generation then: the writer takes these while the generation holds.
+        let uncoveredCatalog: (generation: Int, entries: ActivityCatalog.Entries)?
         /// All of the job's rows (its statements and their filter and key rows), made here on the
         /// request's task: laid out for binding for SQLite's statement writer, value arrays
         /// elsewhere. The writer takes them as they are when every statement of the job is new;
@@ -73,7 +79,7 @@ struct StatementStore: Sendable {
 
         init(
             statements: [ValidatedStatement], payloads: [String: AttachmentPayload], client: LRSClient, people: [String?],
-            received: @escaping @Sendable (Int) -> JSON?, forSQLiteWriter: Bool = false
+            received: @escaping @Sendable (Int) -> JSON?, forSQLiteWriter: Bool = false, catalogCache: ActivityCatalogCache? = nil
         ) {
             self.statements = statements
             self.payloads = payloads
@@ -84,6 +90,7 @@ struct StatementStore: Sendable {
             let rows = statements.map { Rows($0, defines: client.scopes.defines) }
             self.rows = rows
             catalog = ActivityCatalog.Entries(combining: rows.map(\.catalog))
+            uncoveredCatalog = catalogCache?.uncovered(catalog, tenantID: client.tenantID)
             if forSQLiteWriter {
                 var staged = StagedRows(statements: statements.count)
                 for index in statements.indices { StatementStore.emit(index, of: statements, rows: rows, client: client, people: people, into: &staged) }
@@ -383,7 +390,13 @@ struct StatementStore: Sendable {
             if !whole {
                 catalog.append(prepared.catalog)
             } else if index == job.rows.count - 1 {
-                catalog.append(job.catalog)  // combined on the request's task, in the job's place
+                // Combined on the request's task, in the job's place; without what the cache
+                // covered when that still holds.
+                if let (generation, uncovered) = job.uncoveredCatalog, generation == catalogCache?.generation {
+                    catalog.append(uncovered)
+                } else {
+                    catalog.append(job.catalog)
+                }
             }
             if let target = prepared.voids { targets.append(target) } else { plain.append(prepared.id) }
         }
@@ -449,7 +462,7 @@ struct StatementStore: Sendable {
             suffix: " ON CONFLICT (\"tenant_id\", \"sha2\") DO NOTHING")
 
         // 6. Canonical activity definitions and agent names for /activities and /agents.
-        try await ActivityCatalog(database: database, tenantID: tenantID, writer: writer).record(catalog, at: now)
+        try await ActivityCatalog(database: database, tenantID: tenantID, writer: writer, cache: catalogCache).record(catalog, at: now)
         return results
     }
 

@@ -85,7 +85,8 @@ struct StatementsResource: Sendable {
                 return elements.indices.contains(index) ? elements[index] : nil
             }
             let job = StatementStore.Job(
-                statements: statements, payloads: payloads, client: client, people: people, received: received, forSQLiteWriter: queue.hasSQLiteWriter)
+                statements: statements, payloads: payloads, client: client, people: people, received: received, forSQLiteWriter: queue.hasSQLiteWriter,
+                catalogCache: queue.catalogCache)
             return try await queue.submit(job, tenantID: client.tenantID, database: database)
         }
     }
