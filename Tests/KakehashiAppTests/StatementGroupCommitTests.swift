@@ -16,8 +16,10 @@ import XAPI
         let body = "[" + statements.joined(separator: ",") + "]"
         let validated = try validator.validateBatch(Array(body.utf8), assignment: LRSAssignment(stored: Date(), authority: authority))
         let client = LRSClient(tenantID: tenantID, credential: "key:test", toolID: nil, authority: authority)
+        // Each statement as sent, as the statements resource gives it: what a repeat is compared by.
+        let sent = try statements.map { try JSONParser.parse(Array($0.utf8)) }
         return StatementStore.Job(
-            statements: validated, payloads: [:], client: client, people: validated.map { _ in nil }, received: { _ in nil }, forSQLiteWriter: forSQLiteWriter)
+            statements: validated, payloads: [:], client: client, people: validated.map { _ in nil }, received: { sent[$0] }, forSQLiteWriter: forSQLiteWriter)
     }
 
     static func voiding(_ target: UUID, id: UUID = UUID()) -> String {
@@ -127,6 +129,53 @@ import XAPI
                 "SELECT CAST(COUNT(*) AS TEXT) AS n FROM \"lrs_statements\" WHERE \"statement_id\" IN (\(ids.map { _ in "?" }.joined(separator: ", ")))",
                 ids.map { .text($0.uuidString.lowercased()) }, columns: ["n"])
             #expect(count.first?[0] == "40")
+        }
+    }
+
+    /// The SQLite writer stores a group without reading the stored statements first; a stored id
+    /// in it (a retried request) fails that attempt on the primary key, and the group is stored
+    /// again judged in full: the repeat is accepted unchanged, a changed repeat refused alone, the
+    /// rest of the group stored once.
+    @Test func aGroupWithAStoredIdIsJudgedInFullOnTheSQLiteWriter() async throws {
+        try await withApp(.sqlite) { app, _ in
+            let (code, _) = try await LRSTests.tenant(app, "retry")
+            let tenantID = try #require(try await Tenant.query(on: app.db).filter(\.$code == code).first()?.id)
+            let queue = app.statementIngestQueue
+            let stored = UUID(), fresh = UUID(), other = UUID()
+            let first = LRSTests.statement(id: stored, mbox: "mailto:hanako@example.org")
+            _ = try await queue.submit(try Self.job(app, [first], tenantID: tenantID, forSQLiteWriter: true), tenantID: tenantID, database: app.db)
+
+            // Submitted together, so that one transaction usually holds all three (the answers are the same either way).
+            async let repeated = queue.submit(
+                try Self.job(app, [first, LRSTests.statement(id: fresh)], tenantID: tenantID, forSQLiteWriter: true), tenantID: tenantID, database: app.db)
+            async let changed = queue.submit(
+                try Self.job(app, [LRSTests.statement(id: stored, mbox: "mailto:taro@example.org")], tenantID: tenantID, forSQLiteWriter: true),
+                tenantID: tenantID, database: app.db)
+            async let unrelated = queue.submit(
+                try Self.job(app, [LRSTests.statement(id: other)], tenantID: tenantID, forSQLiteWriter: true), tenantID: tenantID, database: app.db)
+            #expect(try await repeated == [stored, fresh])
+            do {
+                _ = try await changed
+                Issue.record("a changed statement was stored under a stored id")
+            } catch let error as XAPIError {
+                #expect(error.status == 409)
+            }
+            #expect(try await unrelated == [other])
+
+            for id in [stored, fresh, other] { #expect(try await self.stored(app, id, tenantID: tenantID) == (true, false)) }
+            let actor = try await BulkSQL(app.db).run(
+                "SELECT \"statement\" FROM \"lrs_statements\" WHERE \"tenant_id\" = ? AND \"statement_id\" = ?",
+                [.uuid(tenantID), .text(stored.uuidString.lowercased())], columns: ["statement"])
+            #expect(actor.count == 1 && actor.first?[0]?.contains("hanako@example.org") == true)
+            // Its filter rows once, as many as a statement of the same shape stored once has.
+            func staged(_ id: UUID) async throws -> String? {
+                try await BulkSQL(app.db).run(
+                    "SELECT CAST(COUNT(*) AS TEXT) AS n FROM \"lrs_filter_staging\" WHERE \"statement_id\" = ?", [.text(id.uuidString.lowercased())],
+                    columns: ["n"]
+                ).first?[0] ?? nil
+            }
+            #expect(try await staged(stored) == staged(other))
+            #expect(try await staged(other) != "0")
         }
     }
 }

@@ -195,6 +195,8 @@ struct SQLiteFailure: Error, CustomStringConvertible {
     let code: Int32
     let message: String
     var description: String { "SQLite error \(code): \(message)" }
+    /// A constraint failed (`SQLITE_CONSTRAINT` and its extended codes): a duplicate key.
+    var isConstraint: Bool { code & 0xFF == SQLITE_CONSTRAINT }
 }
 
 /// Values to bind, their texts and blobs back to back in one buffer: built on any task, without

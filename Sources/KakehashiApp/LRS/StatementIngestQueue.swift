@@ -64,31 +64,40 @@ actor StatementIngestQueue {
             let stagingRows = stagingRows
             do {
                 let catalogCache = catalogCache
-                @Sendable func store(_ database: any Database, _ writer: BulkSQL?) async throws -> [Result<[UUID], XAPIError>] {
+                @Sendable func store(_ database: any Database, _ writer: BulkSQL?, assumingNew: Bool = false) async throws -> [Result<[UUID], XAPIError>] {
                     var out = [Result<[UUID], XAPIError>](repeating: .success([]), count: work.count)
                     for (tenantID, indices) in Dictionary(grouping: work.indices, by: { work[$0].tenantID }) {
                         let stored = try await StatementStore(database: database, tenantID: tenantID, writer: writer, catalogCache: catalogCache)
-                            .storeGroup(indices.map { work[$0].job })
+                            .storeGroup(indices.map { work[$0].job }, assumingNew: assumingNew)
                         for (index, result) in zip(indices, stored) { out[index] = result }
                     }
                     return out
                 }
                 let results: [Result<[UUID], XAPIError>]
                 if let writer {
-                    do {
-                        results = try await writer.transaction { bulk in
-                            // Another connection's commit may have changed the catalog.
-                            if let version = try await bulk.run("PRAGMA data_version", [], columns: ["data_version"]).first?[0] ?? nil {
-                                catalogCache?.invalidate(dataVersion: version)
+                    @Sendable func attempt(assumingNew: Bool) async throws -> [Result<[UUID], XAPIError>] {
+                        do {
+                            let results = try await writer.transaction { bulk in
+                                // Another connection's commit may have changed the catalog.
+                                if let version = try await bulk.run("PRAGMA data_version", [], columns: ["data_version"]).first?[0] ?? nil {
+                                    catalogCache?.invalidate(dataVersion: version)
+                                }
+                                let results = try await store(database, bulk, assumingNew: assumingNew)
+                                try await StatementStore.mergeStagedFilters(bulk, limit: stagingRows)
+                                return results
                             }
-                            let results = try await store(database, bulk)
-                            try await StatementStore.mergeStagedFilters(bulk, limit: stagingRows)
+                            catalogCache?.commitStaged()
                             return results
+                        } catch {
+                            catalogCache?.discardStaged()
+                            throw error
                         }
-                        catalogCache?.commitStaged()
-                    } catch {
-                        catalogCache?.discardStaged()
-                        throw error
+                    }
+                    do {
+                        results = try await attempt(assumingNew: true)
+                    } catch let failure as SQLiteFailure where failure.isConstraint {
+                        // A statement id stored already (a retried request): judged in full.
+                        results = try await attempt(assumingNew: false)
                     }
                 } else {
                     results = try await database.writeTransaction { tx in try await store(tx, nil) }
