@@ -26,13 +26,26 @@ struct ActivityCatalog: Sendable {
         init() {}
 
         init(_ statement: JSON) {
+            self.init(CollectionOfOne(statement))
+        }
+
+        /// What `statements` add, one after another, as ``init(combining:)`` of each one's
+        /// entries, in one pass (a request's statements, on its task).
+        init(_ statements: some Sequence<JSON>) {
             var byID: [String: JSONObject] = [:]
             var order: [String] = []
-            ActivityCatalog.collect(statement, into: &byID, order: &order)
-            definitions = order.map { ($0, byID[$0]!) }
-            if case .object(let actor)? = statement["actor"], let name = actor["name"]?.string, let key = AgentKey(agent: actor) {
-                names = [(key.rawValue, name)]
+            var names: [String: String] = [:]
+            var nameOrder: [String] = []
+            for statement in statements {
+                ActivityCatalog.collect(statement, into: &byID, order: &order)
+                if case .object(let actor)? = statement["actor"], let name = actor["name"]?.string, let key = AgentKey(agent: actor),
+                    names.updateValue(name, forKey: key.rawValue) == nil
+                {
+                    nameOrder.append(key.rawValue)
+                }
             }
+            definitions = order.map { ($0, byID[$0]!) }
+            self.names = nameOrder.map { ($0, names[$0]!) }
         }
 
         /// `entries` one after another, as if they were one statement's: what ``record(_:at:)``
@@ -113,7 +126,8 @@ struct ActivityCatalog: Sendable {
                 case .object(let definition)? = object["definition"]
             else { return }
             if let existing = definitions[id] {
-                definitions[id] = merge(existing, definition)
+                // Most statements of a request repeat their activities' definitions.
+                if !covers(existing, definition) { definitions[id] = merge(existing, definition) }
             } else {
                 definitions[id] = definition
                 order.append(id)
@@ -153,7 +167,8 @@ struct ActivityCatalog: Sendable {
     /// that only `==` finds equal is merged and written again, which changes nothing either.
     static func identical(_ a: JSON, _ b: JSON) -> Bool {
         switch (a, b) {
-        case (.string(let x), .string(let y)): return x.utf8.elementsEqual(y.utf8)
+        case (.string(var x), .string(var y)):
+            return x.withUTF8 { a in y.withUTF8 { b in a.count == b.count && (a.isEmpty || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0) } }
         case (.object(let x), .object(let y)):
             guard x.count == y.count else { return false }
             return x.members.allSatisfy { member in y[member.key].map { identical(member.value, $0) } ?? false }

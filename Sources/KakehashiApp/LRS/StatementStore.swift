@@ -87,9 +87,9 @@ struct StatementStore: Sendable {
             self.people = people
             self.received = received
             self.ids = statements.map(\.id)
-            let rows = statements.map { Rows($0, defines: client.scopes.defines) }
+            let rows = statements.map { Rows($0) }
             self.rows = rows
-            catalog = ActivityCatalog.Entries(combining: rows.map(\.catalog))
+            catalog = client.scopes.defines ? ActivityCatalog.Entries(statements.lazy.map(\.statement)) : ActivityCatalog.Entries()
             uncoveredCatalog = catalogCache?.uncovered(catalog, tenantID: client.tenantID)
             if forSQLiteWriter {
                 var staged = StagedRows(statements: statements.count)
@@ -117,21 +117,18 @@ struct StatementStore: Sendable {
     }
 
     /// What the writer needs to know of one statement before storing it: its id as stored,
-    /// whether the LRS made it, the id it voids, and what it adds to the catalog. Its rows are
-    /// made by ``emit(_:id:tenantID:credential:person:into:)``, where they are bound.
+    /// whether the LRS made it, and the id it voids. Its rows are made by
+    /// ``emit(_:id:tenantID:credential:person:into:)``, where they are bound; what it adds to
+    /// the catalog is collected for the whole job (``Job/catalog``).
     struct Rows: Sendable {
         let id: String
         let idWasGenerated: Bool
         let voids: String?
-        var catalog: ActivityCatalog.Entries
 
-        /// `defines`: whether the credential may (re)define Activities and Agents; without it
-        /// the statement adds nothing to the catalog (scope `define`, Communication §4.2).
-        init(_ statement: ValidatedStatement, defines: Bool) {
+        init(_ statement: ValidatedStatement) {
             id = UUIDText.format(statement.id)
             idWasGenerated = statement.idWasGenerated
             voids = statement.isVoiding ? statement.voidedStatementID.map(UUIDText.format) : nil
-            catalog = defines ? ActivityCatalog.Entries(statement.statement) : ActivityCatalog.Entries()
         }
     }
 
@@ -394,7 +391,8 @@ struct StatementStore: Sendable {
                 ready.append(number)
             }
             if !whole {
-                catalog.append(prepared.catalog)
+                // `define` scope: without it a statement adds nothing to the catalog (Communication §4.2).
+                if job.client.scopes.defines { catalog.append(ActivityCatalog.Entries(job.statements[index].statement)) }
             } else if index == job.rows.count - 1 {
                 // Combined on the request's task, in the job's place; without what the cache
                 // covered when that still holds.
