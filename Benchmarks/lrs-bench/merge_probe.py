@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""How much a merge of staged filter rows costs with text keys (as the LRS stores them now) and
-with integer keys (dictionary-encoded ids: the next step for batched ingestion, see
-docs/PERFORMANCE.md). Python 3 standard library only; the system's SQLite, with the server's
-settings (16 KiB pages, WAL, synchronous=NORMAL, 64 MiB cache, temporary data in memory).
+"""How much a merge of staged filter rows costs with the keys the LRS stores now (texts) and with
+compact keys, the next step for batched ingestion (docs/PERFORMANCE.md). Python 3 standard library
+only; the system's SQLite, with the server's settings (16 KiB pages, WAL, synchronous=NORMAL,
+64 MiB cache, temporary data in memory).
 
 It builds the activity filter table of the Japan profile's CBT shape: four rows per statement
 (the question, its test, a second test activity, the profile's category), 14,700 questions, one
@@ -10,14 +10,17 @@ tenant. Each round stages 100,000 statements (400,000 rows) in a table without a
 times one transaction that moves them into the filter table in key order and empties the staging
 table, as `StatementStore.mergeStagedFilters` does, and checkpoints outside the timing.
 
-  python3 Benchmarks/lrs-bench/merge_probe.py text [--rounds 8] [--dir /tmp]
-  python3 Benchmarks/lrs-bench/merge_probe.py int  [--rounds 8] [--dir /tmp]
+  python3 Benchmarks/lrs-bench/merge_probe.py MODE [--rounds 8] [--dir /tmp]
 
-Text rows: tenant id and statement id as 36-character texts, the activity IRI (about 50 bytes).
-Integer rows: a tenant number, an activity number, the statement's number. Prints the seconds of
-each round's merge and the file's size.
+Modes (the row's key, then the statement's position):
+  text      tenant id and statement id as 36-character texts, the activity IRI (about 50 bytes): now
+  int       a tenant number, an activity number, the statement's number (dictionary encoding)
+  hashint   the first 8 bytes of SHA-256(tenant | activity) as an integer, the statement id as text
+  hashblob  the same integer, the statement id as its 16 bytes
+Prints the seconds of each round's merge and the file's size.
 """
 import argparse
+import hashlib
 import os
 import random
 import sqlite3
@@ -25,7 +28,7 @@ import time
 import uuid
 
 parser = argparse.ArgumentParser()
-parser.add_argument("mode", choices=["text", "int"])
+parser.add_argument("mode", choices=["text", "int", "hashint", "hashblob"])
 parser.add_argument("--rounds", type=int, default=8)
 parser.add_argument("--dir", default="/tmp")
 args = parser.parse_args()
@@ -49,6 +52,13 @@ if args.mode == "text":
                "statement_id TEXT NOT NULL, direct INTEGER NOT NULL, PRIMARY KEY (tenant_id, activity_id, stored_us, statement_id)) WITHOUT ROWID")
     db.execute("CREATE TABLE staging (kind INTEGER NOT NULL, tenant_id TEXT NOT NULL, activity_id TEXT, stored_us INTEGER NOT NULL, "
                "statement_id TEXT NOT NULL, direct INTEGER NOT NULL)")
+elif args.mode in ("hashint", "hashblob"):
+    statement_type = "TEXT" if args.mode == "hashint" else "BLOB"
+    columns = "activity, stored_us, statement_id, direct"
+    db.execute(f"CREATE TABLE filters (activity INTEGER NOT NULL, stored_us INTEGER NOT NULL, statement_id {statement_type} NOT NULL, "
+               "direct INTEGER NOT NULL, PRIMARY KEY (activity, stored_us, statement_id)) WITHOUT ROWID")
+    db.execute(f"CREATE TABLE staging (kind INTEGER NOT NULL, activity INTEGER, stored_us INTEGER NOT NULL, statement_id {statement_type} NOT NULL, "
+               "direct INTEGER NOT NULL)")
 else:
     columns = "tenant, activity, stored_us, statement, direct"
     db.execute("CREATE TABLE filters (tenant INTEGER NOT NULL, activity INTEGER NOT NULL, stored_us INTEGER NOT NULL, "
@@ -70,8 +80,12 @@ def staged_rows(count):
         statement_id = str(uuid.uuid4())
         stored = 1_700_000_000_000_000 + number * 100
         for activity, direct in ((question, 1), (test, 0), (test + 1, 0), (-1, 0)):
+            iri = questions[activity] if activity >= 0 else category
             if args.mode == "text":
-                rows.append((1, tenant, questions[activity] if activity >= 0 else category, stored, statement_id, direct))
+                rows.append((1, tenant, iri, stored, statement_id, direct))
+            elif args.mode in ("hashint", "hashblob"):
+                key = int.from_bytes(hashlib.sha256(f"{tenant}|{iri}".encode()).digest()[:8], "big", signed=True)
+                rows.append((1, key, stored, statement_id if args.mode == "hashint" else uuid.UUID(statement_id).bytes, direct))
             else:
                 rows.append((1, 1, activity if activity >= 0 else len(questions), stored, number, direct))
     return rows
@@ -81,7 +95,8 @@ times = []
 for _ in range(args.rounds):
     db.execute("BEGIN")
     for _ in range(100):
-        db.executemany("INSERT INTO staging VALUES (?, ?, ?, ?, ?, ?)", staged_rows(1_000))
+        rows = staged_rows(1_000)
+        db.executemany("INSERT INTO staging VALUES (" + ", ".join("?" * len(rows[0])) + ")", rows)
     db.execute("COMMIT")
     start = time.perf_counter()
     db.execute("BEGIN IMMEDIATE")
