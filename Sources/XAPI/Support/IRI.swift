@@ -5,34 +5,25 @@ public enum IRI {
     /// An absolute IRI (RFC 3987): a scheme (`ALPHA *(ALPHA / DIGIT / + / - / .)`), `:`, and a
     /// non-empty rest with no whitespace, control characters or `<>"{}|\^` and backtick.
     public static func isValid(_ text: String) -> Bool {
-        var sawColon = false
-        var schemeLength = 0
-        var restLength = 0
-        for byte in text.utf8 {
-            if !sawColon {
-                if byte == UInt8(ascii: ":") {
-                    guard schemeLength > 0 else { return false }
-                    sawColon = true
-                    continue
-                }
-                let isAlpha = (65...90).contains(byte) || (97...122).contains(byte)
-                if schemeLength == 0 {
-                    guard isAlpha else { return false }
-                } else {
-                    guard isAlpha || (48...57).contains(byte) || byte == 43 || byte == 45 || byte == 46 else { return false }
-                }
-                schemeLength += 1
-                continue
-            }
-            switch byte {
-            case 0...0x20, 0x7F, UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "{"),
-                UInt8(ascii: "}"), UInt8(ascii: "|"), UInt8(ascii: "\\"), UInt8(ascii: "^"), UInt8(ascii: "`"):
-                return false
-            default:
-                restLength += 1
-            }
-        }
-        return sawColon && restLength > 0
+        var text = text
+        return text.withUTF8(isValid)
+    }
+
+    private static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")), colon > 0, colon < bytes.count - 1 else { return false }
+        for index in 0..<colon where !schemeByte(bytes[index], first: index == 0) { return false }
+        for index in (colon + 1)..<bytes.count where forbiddenAfterScheme[Int(bytes[index])] { return false }
+        return true
+    }
+
+    private static func schemeByte(_ byte: UInt8, first: Bool) -> Bool {
+        let isAlpha = (65...90).contains(byte) || (97...122).contains(byte)
+        return first ? isAlpha : isAlpha || (48...57).contains(byte) || byte == 43 || byte == 45 || byte == 46
+    }
+
+    /// Bytes an IRI may not hold after its scheme: controls, space, DEL and `<>"{}|\^` and backtick.
+    private static let forbiddenAfterScheme: [Bool] = (0...255).map { (byte: Int) -> Bool in
+        byte <= 0x20 || byte == 0x7F || "<>\"{}|\\^`".utf8.contains(UInt8(byte))
     }
 
     /// An IRL: an IRI meant to be resolved. Checked as an absolute IRI.
