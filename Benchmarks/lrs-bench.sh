@@ -365,6 +365,12 @@ if pg_ingest:
     row(f"{label}: batched ingestion", pg_ingest)
     row(f"{label}: single statements", pg_single)
 
+threads = (ingest or {}).get("server", {}).get("thread_cpu")
+if threads:
+    print()
+    print("Server CPU by thread in the batched run (s; the statement writer and the checkpointer are thread-pool threads, "
+          "the event loops parse and validate): " + ", ".join(f"{t['name']} ({t['tid']}) {t['cpu_s']}" for t in threads) + ".")
+
 print()
 print("Floor (only the database calls timed):")
 print()

@@ -16,6 +16,21 @@ struct ProcessProbe: Sendable {
         return (user + system) / Self.ticksPerSecond
     }
 
+    /// User + system CPU seconds so far of each thread, by thread id, with the thread's name.
+    func threadCPUSeconds() -> [Int32: (name: String, seconds: Double)] {
+        guard let tasks = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task") else { return [:] }
+        var out: [Int32: (name: String, seconds: Double)] = [:]
+        for task in tasks {
+            guard let tid = Int32(task), let stat = try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/stat", encoding: .utf8),
+                let open = stat.firstIndex(of: "("), let close = stat.range(of: ")", options: .backwards)
+            else { continue }
+            let fields = stat[close.upperBound...].split(separator: " ")
+            guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { continue }
+            out[tid] = (String(stat[stat.index(after: open)..<close.lowerBound]), (user + system) / Self.ticksPerSecond)
+        }
+        return out
+    }
+
     func residentKB() -> Int? { status("VmRSS") }
 
     /// A field of /proc/PID/status (kB for the memory ones; Threads is a count).

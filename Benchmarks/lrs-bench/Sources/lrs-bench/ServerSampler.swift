@@ -15,11 +15,20 @@ final class ServerSampler: Sendable {
         var vmhwmMB: Double?
         var generatorCPUS: Double
         var generatorCoresBusy: Double
+        /// The server's threads that used at least 0.1 s of CPU in the window, busiest first.
+        var threadCPU: [ThreadCPU]?
+
+        struct ThreadCPU: Codable, Sendable {
+            var name: String
+            var tid: Int32
+            var cpuS: Double
+        }
 
         enum CodingKeys: String, CodingKey {
             case pid, cpuS, coresBusy, threads, rssBeforeMB, rssPeakSampledMB, vmhwmMB
             case generatorCPUS = "generator_cpu_s"
             case generatorCoresBusy
+            case threadCPU = "thread_cpu"
         }
     }
 
@@ -27,6 +36,7 @@ final class ServerSampler: Sendable {
     private let peakKB = LockedBox<Int?>(nil)
     private let stopped = LockedBox(false)
     private let cpuBefore: Double?
+    private let threadsBefore: [Int32: (name: String, seconds: Double)]
     private let rssBefore: Int?
     private let ownBefore = ProcessProbe.ownCPUSeconds()
     private let started = ContinuousClock.now
@@ -34,6 +44,7 @@ final class ServerSampler: Sendable {
     init(pid: Int32?) {
         probe = pid.map(ProcessProbe.init(pid:))
         cpuBefore = probe?.cpuSeconds()
+        threadsBefore = probe?.threadCPUSeconds() ?? [:]
         rssBefore = probe?.residentKB()
         peakKB.set(rssBefore)
     }
@@ -57,9 +68,16 @@ final class ServerSampler: Sendable {
         if let rss = probe?.residentKB() { peakKB.mutate { $0 = Swift.max($0 ?? 0, rss) } }
         let cpu = probe?.cpuSeconds().flatMap { after in cpuBefore.map { after - $0 } }
         let megabytes = { (kb: Int?) in kb.map { Rounding.round(Double($0) / 1024, places: 1) } }
+        let threadCPU = probe.map { probe in
+            probe.threadCPUSeconds().compactMap { tid, thread -> Result.ThreadCPU? in
+                let used = thread.seconds - (threadsBefore[tid]?.seconds ?? 0)
+                return used >= 0.1 ? Result.ThreadCPU(name: thread.name, tid: tid, cpuS: Rounding.round(used)) : nil
+            }.sorted { ($0.cpuS, $1.tid) > ($1.cpuS, $0.tid) }
+        }
         return Result(
             pid: probe?.pid, cpuS: cpu.map { Rounding.round($0) }, coresBusy: cpu.map { Rounding.round($0 / wall) },
             threads: probe?.status("Threads"), rssBeforeMB: megabytes(rssBefore), rssPeakSampledMB: megabytes(peakKB.get()),
-            vmhwmMB: megabytes(probe?.status("VmHWM")), generatorCPUS: Rounding.round(own), generatorCoresBusy: Rounding.round(own / wall))
+            vmhwmMB: megabytes(probe?.status("VmHWM")), generatorCPUS: Rounding.round(own), generatorCoresBusy: Rounding.round(own / wall),
+            threadCPU: threadCPU)
     }
 }
