@@ -52,8 +52,9 @@
 # its rate is reported); (4) the queries: agent and verb drawn among the generated students and
 # verbs, since spread evenly over the window in which the statements were stored (xAPI's `since`
 # compares `stored`), each row checked (its actor, its verb, stored after since). Server CPU
-# (user + system, /proc/PID/stat) over each run, its resident memory sampled every 200 ms, and
-# its peak (VmHWM) at the end of all four.
+# (user + system, /proc/PID/stat) over each run, and per thread (/proc/PID/task/*/stat; printed
+# for the batched run), its resident memory sampled every 200 ms, and its peak (VmHWM) at the end
+# of all four.
 #
 # The floor (Benchmarks/lrs-bench/floor.py, Python's sqlite3 module, the system SQLite, the
 # server's settings: WAL, synchronous=NORMAL, 64 MiB cache): the same statements as (1) in
