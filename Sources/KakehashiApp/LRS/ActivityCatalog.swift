@@ -32,46 +32,55 @@ struct ActivityCatalog: Sendable {
         /// What `statements` add, one after another, as ``init(combining:)`` of each one's
         /// entries, in one pass (a request's statements, on its task).
         init(_ statements: some Sequence<JSON>) {
-            var byID: [String: JSONObject] = [:]
-            var order: [String] = []
-            var names: [String: String] = [:]
-            var nameOrder: [String] = []
+            var builder = Builder()
             for statement in statements {
-                ActivityCatalog.collect(statement, into: &byID, order: &order)
-                if case .object(let actor)? = statement["actor"], let name = actor["name"]?.string, let key = AgentKey(agent: actor),
-                    names.updateValue(name, forKey: key.rawValue) == nil
-                {
-                    nameOrder.append(key.rawValue)
+                ActivityCatalog.collect(statement) { builder.add($0, id: $1) }
+                if case .object(let actor)? = statement["actor"], let name = actor["name"]?.string, let key = AgentKey(agent: actor) {
+                    builder.add(name: name, key: key.rawValue)
                 }
             }
-            definitions = order.map { ($0, byID[$0]!) }
-            self.names = nameOrder.map { ($0, names[$0]!) }
+            self = builder.entries
         }
 
         /// `entries` one after another, as if they were one statement's: what ``record(_:at:)``
         /// then does is the same as for all of them.
         init(combining entries: [Entries]) {
+            var builder = Builder()
+            for entry in entries {
+                for (id, definition) in entry.definitions { builder.add(definition, id: id) }
+                for (key, name) in entry.names { builder.add(name: name, key: key) }
+            }
+            self = builder.entries
+        }
+
+        /// Definitions and names in the order they first appear; a later definition merged into
+        /// an earlier one of the same id, a later name replacing an earlier one of the same key.
+        private struct Builder {
             var definitions: [String: JSONObject] = [:]
             var order: [String] = []
             var names: [String: String] = [:]
             var nameOrder: [String] = []
-            for entry in entries {
-                for (id, definition) in entry.definitions {
-                    if let existing = definitions[id] {
-                        // Most statements of a batch repeat their activities' definitions.
-                        guard !ActivityCatalog.covers(existing, definition) else { continue }
-                        definitions[id] = ActivityCatalog.merge(existing, definition)
-                    } else {
-                        definitions[id] = definition
-                        order.append(id)
-                    }
-                }
-                for (key, name) in entry.names {
-                    if names.updateValue(name, forKey: key) == nil { nameOrder.append(key) }
+
+            mutating func add(_ definition: JSONObject, id: String) {
+                if let existing = definitions[id] {
+                    // Most statements of a request repeat their activities' definitions.
+                    if !ActivityCatalog.covers(existing, definition) { definitions[id] = ActivityCatalog.merge(existing, definition) }
+                } else {
+                    definitions[id] = definition
+                    order.append(id)
                 }
             }
-            self.definitions = order.map { ($0, definitions[$0]!) }
-            self.names = nameOrder.map { ($0, names[$0]!) }
+
+            mutating func add(name: String, key: String) {
+                if names.updateValue(name, forKey: key) == nil { nameOrder.append(key) }
+            }
+
+            var entries: Entries {
+                var entries = Entries()
+                entries.definitions = order.map { ($0, definitions[$0]!) }
+                entries.names = nameOrder.map { ($0, names[$0]!) }
+                return entries
+            }
         }
     }
 
@@ -119,19 +128,14 @@ struct ActivityCatalog: Sendable {
         }
     }
 
-    /// Activities with a definition: the object, the context activities, and both in a SubStatement.
-    static func collect(_ statement: JSON, into definitions: inout [String: JSONObject], order: inout [String]) {
+    /// Activities with a definition, each given to `found` with its id: the object, the context
+    /// activities, and both in a SubStatement.
+    static func collect(_ statement: JSON, _ found: (JSONObject, String) -> Void) {
         func add(_ activity: JSON) {
             guard case .object(let object) = activity, object["objectType"]?.string ?? "Activity" == "Activity", let id = object["id"]?.string,
                 case .object(let definition)? = object["definition"]
             else { return }
-            if let existing = definitions[id] {
-                // Most statements of a request repeat their activities' definitions.
-                if !covers(existing, definition) { definitions[id] = merge(existing, definition) }
-            } else {
-                definitions[id] = definition
-                order.append(id)
-            }
+            found(definition, id)
         }
         if let object = statement["object"] {
             add(object)

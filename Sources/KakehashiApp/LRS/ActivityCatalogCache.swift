@@ -41,16 +41,16 @@ final class ActivityCatalogCache: Sendable {
     /// `entries` without the definitions the cache shows to be recorded already, and the
     /// generation that holds for (``StatementStore/Job``, on the request's task).
     func uncovered(_ entries: ActivityCatalog.Entries, tenantID: UUID) -> (generation: Int, entries: ActivityCatalog.Entries) {
-        state.mutate { state in
-            var out = entries
-            if let known = state.tenants[tenantID] {
-                out.definitions = entries.definitions.filter { entry in
-                    guard let stored = known[entry.id] else { return true }
-                    return !ActivityCatalog.covers(stored, entry.definition)
-                }
+        // Compared outside the lock: the tenant's dictionary is a copy-on-write snapshot.
+        let (generation, known) = state.mutate { ($0.generation, $0.tenants[tenantID]) }
+        var out = entries
+        if let known {
+            out.definitions = entries.definitions.filter { entry in
+                guard let stored = known[entry.id] else { return true }
+                return !ActivityCatalog.covers(stored, entry.definition)
             }
-            return (state.generation, out)
         }
+        return (generation, out)
     }
 
     /// The cached definitions of `ids` of a tenant (the writer, in its transaction).

@@ -384,16 +384,12 @@ struct StatementStore: Sendable {
             let job = jobs[number]
             precondition(job.client.tenantID == tenantID, "a job of another tenant in this tenant's group")
             let prepared = job.rows[index]
-            let whole = freshPerJob[number] == job.rows.count
-            if !whole {
+            if freshPerJob[number] != job.rows.count {
                 separate.append((number, index))
-            } else if index == job.rows.count - 1 {
-                ready.append(number)
-            }
-            if !whole {
                 // `define` scope: without it a statement adds nothing to the catalog (Communication §4.2).
                 if job.client.scopes.defines { catalog.append(ActivityCatalog.Entries(job.statements[index].statement)) }
             } else if index == job.rows.count - 1 {
+                ready.append(number)
                 // Combined on the request's task, in the job's place; without what the cache
                 // covered when that still holds.
                 if let (generation, uncovered) = job.uncoveredCatalog, generation == catalogCache?.generation {
