@@ -65,7 +65,8 @@ import XAPI
     @Test(arguments: TestDatabase.available)
     func queriesAnswerTheSameBeforeAndAfterStagedFiltersAreMerged(database: TestDatabase) async throws {
         try await withApp(database) { app, _ in
-            let (_, issued) = try await Self.tenant(app, "lrs-staged")
+            let (code, issued) = try await Self.tenant(app, "lrs-staged")
+            let tenantID = try #require(try await Tenant.query(on: app.db).filter(\.$code == code).first()?.id)
             let mbox = "mailto:\(UUID().uuidString.lowercased())@example.org"
             let mine = [UUID(), UUID(), UUID()]
             let attempt = UUID()
@@ -107,8 +108,8 @@ import XAPI
             #expect(try await ids() == everyOne)
             // Each statement's course-of-study code is a row of its own, merged too.
             let coded = try await BulkSQL(app.db).run(
-                "SELECT \"statement_id\" FROM \"lrs_statement_keys\" WHERE \"kind\" = ? AND \"key\" = ?",
-                [.int(Int64(StatementStore.KeyKind.courseOfStudy.rawValue)), .text("8260213211200000")], columns: ["statement_id"]).compactMap { $0[0] }
+                "SELECT \"statement_id\" FROM \"\(LRSSchema.filterKeys)\" WHERE \"key\" = ?",
+                [.int(FilterKeys.key(tenantID, .courseOfStudy, "8260213211200000"))], columns: ["statement_id"]).compactMap { $0[0] }
             #expect(Set(mine.map { $0.uuidString.lowercased() }).isSubset(of: Set(coded)))
         }
     }
@@ -156,38 +157,112 @@ import XAPI
 
     /// Migration 018 moves the registration and course-of-study indexes into key rows: on a store
     /// that has statements already, it makes a row for each registration and for each code of a
-    /// list, and reverting it brings the indexes back.
+    /// list, and reverting it brings the indexes back. (Migration 020 keys those rows since; it
+    /// is reverted first and prepared again last.)
     @Test(arguments: TestDatabase.available)
     func theStatementKeysMigrationKeepsWhatIsStored(database: TestDatabase) async throws {
         try await withApp(database) { app, _ in
-            let (_, issued) = try await Self.tenant(app, "lrs-keys")
+            let (code, issued) = try await Self.tenant(app, "lrs-keys")
+            let tenantID = try #require(try await Tenant.query(on: app.db).filter(\.$code == code).first()?.id)
             let attempt = UUID(), id = UUID()
             let registration = #""registration":"\#(attempt.uuidString.lowercased())""#
             let codes = #","extensions":{"https://w3id.org/japan-xapi/extensions/course-of-study-code":["8260213211300000","8260213211400000"]}"#
             let body = Self.statement(id: id, registration: attempt).replacingOccurrences(of: registration, with: registration + codes)
             let posted = try await Self.xapi(app, .POST, "statements", authorization: Self.basic(issued), body: body)
             #expect(posted.status == .ok, "\(posted.body)")
-            func rows() async throws -> Set<String> {
-                var out = Set<String>()
-                for kind in [StatementStore.KeyKind.registration, .courseOfStudy] {
-                    for row in try await BulkSQL(app.db).run(
-                        "SELECT \"key\" FROM \(StatementStore.keyFilters(kind, BulkSQL(app.db).kind)) f WHERE \"statement_id\" = ?",
-                        [.text(id.uuidString.lowercased())], columns: ["key"]) {
-                        out.insert("\(kind.rawValue) \(row[0] ?? "")")
-                    }
-                }
-                return out
+            let keys: [(FilterKeys.Kind, String)] = [
+                (.registration, attempt.uuidString.lowercased()), (.courseOfStudy, "8260213211200000"), (.courseOfStudy, "8260213211300000"),
+                (.courseOfStudy, "8260213211400000"),
+            ]
+            func rows() async throws -> Set<Int64> {
+                Set(try await BulkSQL(app.db).run(
+                    "SELECT CAST(\"key\" AS TEXT) AS \"key\" FROM \(StatementStore.keyFilters(BulkSQL(app.db).kind)) f WHERE \"statement_id\" = ?",
+                    [.text(id.uuidString.lowercased())], columns: ["key"]
+                ).compactMap { $0[0].flatMap { Int64($0) } })
             }
-            let expected: Set<String> = ["2 \(attempt.uuidString.lowercased())", "3 8260213211200000", "3 8260213211300000", "3 8260213211400000"]
+            let expected = Set(keys.map { FilterKeys.key(tenantID, $0.0, $0.1) })
             #expect(try await rows() == expected)
+            try await HashFilterKeys().revert(on: app.db)
+            let textRows = try await BulkSQL(app.db).run(
+                "SELECT CAST(\"kind\" AS TEXT) AS \"kind\", \"key\" FROM \"\(LRSSchema.TextKeyed.keys)\" WHERE \"statement_id\" = ?",
+                [.text(id.uuidString.lowercased())], columns: ["kind", "key"])
+            #expect(Set(textRows.map { "\($0[0] ?? "") \($0[1] ?? "")" }) == Set(keys.map { "\($0.0.rawValue) \($0.1)" }))
             try await CreateStatementKeys().revert(on: app.db)
             let restored = try await BulkSQL(app.db).run(
                 "SELECT \"statement_id\" FROM \"lrs_statements\" WHERE \"registration\" = ?", [.text(attempt.uuidString.lowercased())], columns: ["statement_id"])
             #expect(restored.count == 1)
             try await CreateStatementKeys().prepare(on: app.db)
+            try await HashFilterKeys().prepare(on: app.db)
             #expect(try await rows() == expected)
             let query = try await Self.xapi(app, .GET, "statements?registration=\(attempt.uuidString.lowercased())", authorization: Self.basic(issued))
             #expect(query.status == .ok && query.body.contains(id.uuidString.lowercased()))
+        }
+    }
+
+    /// Migration 020 keys the filter rows by ``FilterKeys``: every row, merged or still staged,
+    /// is re-keyed (the same rows as statements stored afterwards get), and every query answers
+    /// as before; its revert rebuilds the text-keyed tables from the statements, row for row.
+    @Test(arguments: TestDatabase.available)
+    func theHashedKeysMigrationKeepsEveryFilterRow(database: TestDatabase) async throws {
+        try await withApp(database) { app, _ in
+            let (_, issued) = try await Self.tenant(app, "lrs-hash")
+            let mbox = "mailto:\(UUID().uuidString.lowercased())@example.org"
+            let attempt = UUID()
+            let merged = (0..<3).map { _ in UUID() }, staged = (0..<2).map { _ in UUID() }
+            func post(_ ids: [UUID]) async throws {
+                let body = "[" + ids.map { Self.statement(id: $0, mbox: mbox, registration: attempt) }.joined(separator: ",") + "]"
+                #expect(try await Self.xapi(app, .POST, "statements", authorization: Self.basic(issued), body: body).status == .ok)
+            }
+            try await post(merged)
+            try await Self.mergeEveryStagedRow(app)
+            try await post(staged)
+            let agent = #"{"mbox":"\#(mbox)"}"#.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            let activity = "https://kakehashi.test/activities/kanji-1".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            let queries = ["statements?agent=\(agent)&verb=http%3A%2F%2Fadlnet.gov%2Fexpapi%2Fverbs%2Fanswered", "statements?agent=\(agent)&related_agents=true",
+                           "statements?activity=\(activity)&agent=\(agent)", "statements?registration=\(attempt.uuidString.lowercased())",
+                           "statements?agent=\(agent)&registration=\(attempt.uuidString.lowercased())"]
+            let mine = (merged + staged).map { $0.uuidString.lowercased() }
+            func answers() async throws -> [[String]] {
+                var out: [[String]] = []
+                for query in queries {
+                    let answer = try await Self.xapi(app, .GET, query, authorization: Self.basic(issued))
+                    out.append(mine.filter { answer.body.contains($0) })
+                }
+                return out
+            }
+            // Every row of the five statements, keyed, whether merged or staged.
+            func keyed() async throws -> [String] {
+                let kind = BulkSQL(app.db).kind
+                var out: [String] = []
+                for (name, from, columns) in [
+                    ("agent", StatementStore.agentFilters(kind), "CAST(\"key\" AS TEXT) || ' ' || CAST(\"verb\" AS TEXT) || ' ' || CAST(\"direct\" AS TEXT)"),
+                    ("activity", StatementStore.activityFilters(kind), "CAST(\"key\" AS TEXT) || ' ' || CAST(\"direct\" AS TEXT)"),
+                    ("key", StatementStore.keyFilters(kind), "CAST(\"key\" AS TEXT)"),
+                ] {
+                    for row in try await BulkSQL(app.db).run(
+                        "SELECT \(columns) || ' ' || CAST(\"stored_us\" AS TEXT) || ' ' || \"statement_id\" AS \"row\" FROM \(from) f WHERE \"statement_id\" IN (\(StatementStore.placeholders(mine.count)))",
+                        mine.map { .text($0) }, columns: ["row"]) {
+                        out.append(name + " " + (row[0] ?? ""))
+                    }
+                }
+                return out.sorted()
+            }
+            let before = try await keyed()
+            #expect(before.count == 5 * 5, "each statement: actor and authority, activity, registration, code")
+            let answered = try await answers()
+            #expect(answered == Array(repeating: mine, count: queries.count))
+
+            try await HashFilterKeys().revert(on: app.db)
+            let textRows = try await BulkSQL(app.db).run(
+                "SELECT \"agent_key\" FROM \"\(LRSSchema.TextKeyed.agents)\" WHERE \"statement_id\" IN (\(StatementStore.placeholders(mine.count)))",
+                mine.map { .text($0) }, columns: ["agent_key"]).compactMap { $0[0] }
+            #expect(textRows.count == 10 && textRows.filter { $0.contains(mbox) }.count == 5, "\(textRows)")
+            try await HashFilterKeys().prepare(on: app.db)
+            #expect(try await keyed() == before)
+            #expect(try await answers() == answered)
+            // A statement stored now finds the rows the migration made.
+            try await post([UUID()])
+            #expect(try await answers() == Array(repeating: mine, count: queries.count))
         }
     }
 

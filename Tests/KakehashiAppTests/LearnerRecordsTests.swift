@@ -157,13 +157,14 @@ import VaporTesting
     static func snapshot(_ app: Application, _ scene: Scene) async throws -> Snapshot {
         let tenant: [BulkSQL.Value] = [.uuid(scene.tenantID)]
         let sql = BulkSQL(app.db)
+        // Filter rows do not name their tenant: the tenant's are those of its statements.
+        let ofTenant = "f.\"statement_id\" IN (SELECT \"statement_id\" FROM \"lrs_statements\" WHERE \"tenant_id\" = ?)"
         return Snapshot(
             statements: try await sql.run(
                 "SELECT \"statement_id\" FROM \"lrs_statements\" WHERE \"tenant_id\" = ? ORDER BY \"statement_id\"", tenant, columns: ["statement_id"]
             ).compactMap { $0[0] },
-            agentRows: try await count(app, "SELECT CAST(COUNT(*) AS TEXT) AS \"n\" FROM \(StatementStore.agentFilters(sql.kind)) f WHERE \"tenant_id\" = ?", tenant),
-            activityRows: try await count(
-                app, "SELECT CAST(COUNT(*) AS TEXT) AS \"n\" FROM \(StatementStore.activityFilters(sql.kind)) f WHERE \"tenant_id\" = ?", tenant),
+            agentRows: try await count(app, "SELECT CAST(COUNT(*) AS TEXT) AS \"n\" FROM \(StatementStore.agentFilters(sql.kind)) f WHERE \(ofTenant)", tenant),
+            activityRows: try await count(app, "SELECT CAST(COUNT(*) AS TEXT) AS \"n\" FROM \(StatementStore.activityFilters(sql.kind)) f WHERE \(ofTenant)", tenant),
             documents: try await count(app, "SELECT CAST(COUNT(*) AS TEXT) AS \"n\" FROM \"lrs_documents\" WHERE \"tenant_id\" = ?", tenant),
             attachments: try await sql.run(
                 "SELECT \"sha2\" FROM \"lrs_attachments\" WHERE \"tenant_id\" = ? ORDER BY \"sha2\"", tenant, columns: ["sha2"]
@@ -237,6 +238,52 @@ import VaporTesting
 
     // MARK: - Erasure
 
+    /// A stored statement that no longer validates does not say which filter rows it has: the
+    /// erasure finds them by its id and stored time. Filter rows do not name their tenant, so
+    /// where another tenant stores a statement with the same id, that tenant's rows stay whole
+    /// (and the erased tenant's few rows are left behind, unreachable).
+    @Test(arguments: TestDatabase.available, [false, true])
+    func anUnreadableStatementsRowsGoUnlessAnotherTenantSharesItsId(database: TestDatabase, merged: Bool) async throws {
+        try await withApp(database) { app, settings in
+            let scene = try await Self.scene(app, settings)
+            let sharedID = scene.learnerStatements[0], ownID = scene.learnerStatements[2]
+            // Another tenant stores a statement with the first id.
+            let (otherTenant, otherIssued) = try await LRSTests.tenant(app, "rights-same-id")
+            let otherMbox = "mailto:\(UUID().uuidString.lowercased())@example.org"
+            let posted = try await LRSTests.xapi(
+                app, .POST, "statements", authorization: LRSTests.basic(otherIssued),
+                body: LRSTests.statement(id: try #require(UUID(uuidString: sharedID)), mbox: otherMbox))
+            #expect(posted.status == .ok, "\(posted.body)")
+            if merged { try await LRSTests.mergeEveryStagedRow(app) }
+            // Both of the learner's statements stop validating (a verb id that is not an IRI).
+            for id in [sharedID, ownID] {
+                try await BulkSQL(app.db).run(
+                    "UPDATE \"lrs_statements\" SET \"statement\" = ? WHERE \"tenant_id\" = ? AND \"statement_id\" = ?",
+                    [.text(#"{"id":"\#(id)","verb":{"id":"not an IRI"}}"#), .uuid(scene.tenantID), .text(id)])
+                #expect(LearnerRecords.filterRows(of: #"{"id":"\#(id)","verb":{"id":"not an IRI"}}"#) == nil)
+            }
+            func rows(_ id: String) async throws -> Int {
+                var total = 0
+                for table in [LRSSchema.filterAgents, LRSSchema.filterActivities, LRSSchema.filterKeys, LRSSchema.filterStaging] {
+                    total += try await Self.count(app, "SELECT CAST(COUNT(*) AS TEXT) AS \"n\" FROM \"\(table)\" WHERE \"statement_id\" = ?", [.text(id)])
+                }
+                return total
+            }
+            #expect(try await rows(ownID) > 0)
+            let sharedBefore = try await rows(sharedID)
+
+            let records = Self.records(app, settings, scene)
+            let erased = try await records.erase(try await records.person(scene.learner.sourcedId), actor: "test-admin", source: "test")
+            #expect(erased.statements == 4)
+            #expect(try await rows(ownID) == 0, "found by id and stored time")
+            #expect(try await rows(sharedID) == sharedBefore, "the other tenant shares the id: nothing of it is touched")
+            // The other tenant's statement is still found by its filters.
+            let agent = #"{"mbox":"\#(otherMbox)"}"#.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            let found = try await LRSTests.xapi(app, .GET, "statements?agent=\(agent)", authorization: LRSTests.basic(otherIssued))
+            #expect(found.status == .ok && found.body.contains(sharedID), "\(otherTenant): \(found.body)")
+        }
+    }
+
     /// `merged`: the filter rows were moved from the staging table into the filter tables before
     /// the erasure (SQLite keeps them staged until there are many; see ``StatementStore``).
     @Test(arguments: TestDatabase.available, [false, true])
@@ -255,12 +302,14 @@ import VaporTesting
             for statement in try await records.statements(of: person, keys: keys) {
                 let rows = try #require(LearnerRecords.filterRows(of: statement.json), "statement \(statement.id) validates again")
                 let agents = try await BulkSQL(app.db).run(
-                    "SELECT \"agent_key\" FROM \(StatementStore.agentFilters(kind)) f WHERE \"tenant_id\" = ? AND \"statement_id\" = ?",
-                    [.uuid(scene.tenantID), .text(statement.id)], columns: ["agent_key"]).compactMap { $0[0] }
+                    "SELECT CAST(\"key\" AS TEXT) AS \"key\" FROM \(StatementStore.agentFilters(kind)) f WHERE \"statement_id\" = ?",
+                    [.text(statement.id)], columns: ["key"]).compactMap { $0[0].flatMap { Int64($0) } }
                 let activities = try await BulkSQL(app.db).run(
-                    "SELECT \"activity_id\" FROM \(StatementStore.activityFilters(kind)) f WHERE \"tenant_id\" = ? AND \"statement_id\" = ?",
-                    [.uuid(scene.tenantID), .text(statement.id)], columns: ["activity_id"]).compactMap { $0[0] }
-                #expect(Set(rows.agents) == Set(agents) && Set(rows.activities) == Set(activities), "statement \(statement.id)")
+                    "SELECT CAST(\"key\" AS TEXT) AS \"key\" FROM \(StatementStore.activityFilters(kind)) f WHERE \"statement_id\" = ?",
+                    [.text(statement.id)], columns: ["key"]).compactMap { $0[0].flatMap { Int64($0) } }
+                #expect(
+                    Set(rows.agents.map { FilterKeys.key(scene.tenantID, .agent, $0) }) == Set(agents)
+                        && Set(rows.activities.map { FilterKeys.key(scene.tenantID, .activity, $0) }) == Set(activities), "statement \(statement.id)")
             }
 
             let erased = try await records.erase(person, actor: "test-admin", source: "test")
@@ -275,18 +324,16 @@ import VaporTesting
             #expect(after.documents == before.documents - 2 && after.scores == before.scores - 1)
             // No filter row of an erased statement is left.
             let placeholders = StatementStore.placeholders(scene.learnerStatements.count)
-            for table in ["lrs_statement_agents", "lrs_statement_activities", "lrs_statement_keys", "lrs_filter_staging"] {
+            for table in [LRSSchema.filterAgents, LRSSchema.filterActivities, LRSSchema.filterKeys, LRSSchema.filterStaging] {
                 #expect(try await Self.count(
-                    app, "SELECT CAST(COUNT(*) AS TEXT) AS \"n\" FROM \"\(table)\" WHERE \"tenant_id\" = ? AND \"statement_id\" IN (\(placeholders))",
-                    [.uuid(scene.tenantID)] + scene.learnerStatements.map { .text($0) }) == 0, "\(table)")
+                    app, "SELECT CAST(COUNT(*) AS TEXT) AS \"n\" FROM \"\(table)\" WHERE \"statement_id\" IN (\(placeholders))",
+                    scene.learnerStatements.map { .text($0) }) == 0, "\(table)")
             }
             #expect(after.agentRows > 0 && after.activityRows > 0)
             // The other learner's registration and course-of-study code stay.
-            for keyKind in [StatementStore.KeyKind.registration, .courseOfStudy] {
-                #expect(try await Self.count(
-                    app, "SELECT CAST(COUNT(*) AS TEXT) AS \"n\" FROM \(StatementStore.keyFilters(keyKind, kind)) f WHERE \"tenant_id\" = ? AND \"statement_id\" = ?",
-                    [.uuid(scene.tenantID), .text(scene.otherStatement)]) == 1, "\(keyKind)")
-            }
+            #expect(try await Self.count(
+                app, "SELECT CAST(COUNT(*) AS TEXT) AS \"n\" FROM \(StatementStore.keyFilters(kind)) f WHERE \"statement_id\" = ?",
+                [.text(scene.otherStatement)]) == 2)
             // The LRS no longer names the learner's keys.
             let named = try await records.agentNames(keys: keys)
             #expect(named.isEmpty)

@@ -98,11 +98,13 @@ import XAPI
             #expect(results.prefix(3).map { try? $0.get() } == [jobs[0].ids, jobs[1].ids, jobs[2].ids])
             #expect(jobs[1].ids.prefix(2) == [a, d] && results.allSatisfy { (try? $0.get()) != nil }, "\(results.compactMap { if case .failure(let e) = $0 { e.message } else { nil } })")
             for id in [a, d, e] + fresh + jobs[3].ids { #expect(try await stored(app, id, tenantID: tenantID) == (true, false)) }
-            let staged = try await BulkSQL(app.db).run(
-                "SELECT \"statement_id\", CAST(COUNT(*) AS TEXT) AS \"n\" FROM \"lrs_filter_staging\" WHERE \"tenant_id\" = ? AND \"kind\" = 0 GROUP BY \"statement_id\"",
-                [.uuid(tenantID)], columns: ["statement_id", "n"])
             let everyNew = [a, d, e] + fresh + jobs[3].ids
-            var rows = StatementStore.ValueRows()
+            let staged = try await BulkSQL(app.db).run(
+                """
+                SELECT "statement_id", CAST(COUNT(*) AS TEXT) AS "n" FROM "lrs_filter_staging" WHERE "kind" = 0
+                  AND "statement_id" IN (\(StatementStore.placeholders(everyNew.count))) GROUP BY "statement_id"
+                """, everyNew.map { .text($0.uuidString.lowercased()) }, columns: ["statement_id", "n"])
+            var rows = StatementStore.ValueRows(tenantID: tenantID)
             jobs[0].emit(0, into: &rows)
             let agentRows = String(rows.agents.count)
             let expected = Dictionary(uniqueKeysWithValues: everyNew.map { ($0.uuidString.lowercased(), agentRows) })

@@ -44,79 +44,91 @@ extension LearnerRecords {
         let ids = statements.map(\.id)
         let hashes = Self.attachmentHashes(of: statements)
 
-        // 1. The filter rows, found by their primary keys (agent key or activity id, then verb and
-        //    stored time): each statement says which rows it has (the XAPI library's index
-        //    fields). A statement that no longer validates falls back to a search by statement id.
+        // 1. The filter rows, found by their primary keys (``FilterKeys``: the agent's with the
+        //    verb, the activity's, the registration's or code's; then stored time and statement
+        //    id). Each statement says which rows it has: the XAPI library's index fields, and its
+        //    own registration and course-of-study columns.
+        var filterKeys = FilterKeys(tenantID: tenantID)
         struct Group: Hashable {
-            var key: String
-            var verb: String?
+            var table: String
+            var key: Int64
+            var verb: Int64?
         }
-        var agentGroups: [Group: [StoredStatement]] = [:]
-        var activityGroups: [String: [StoredStatement]] = [:]
-        var unreadable: [String] = []
+        var groups: [Group: [StoredStatement]] = [:]
+        /// (statement id, key) of every row erased: the staged rows are matched against these.
+        var expected = Set<String>()
+        var unreadable: [StoredStatement] = []
         for statement in statements {
             guard let rows = Self.filterRows(of: statement.json) else {
-                unreadable.append(statement.id)
+                unreadable.append(statement)
                 continue
             }
-            for key in rows.agents { agentGroups[Group(key: key, verb: statement.verbID), default: []].append(statement) }
-            for activity in rows.activities { activityGroups[activity, default: []].append(statement) }
+            func add(_ table: String, _ kind: FilterKeys.Kind, _ text: String, verb: Int64? = nil) {
+                let key = filterKeys.key(kind, text)
+                groups[Group(table: table, key: key, verb: verb), default: []].append(statement)
+                expected.insert("\(statement.id) \(key)")
+            }
+            let verb = filterKeys.key(.verb, statement.verbID)
+            for key in rows.agents { add(LRSSchema.filterAgents, .agent, key, verb: verb) }
+            for activity in rows.activities { add(LRSSchema.filterActivities, .activity, activity) }
+            if let registration = statement.registration { add(LRSSchema.filterKeys, .registration, registration) }
+            for code in Set((statement.courseOfStudy ?? "").split(separator: "\n").map(String.init)) { add(LRSSchema.filterKeys, .courseOfStudy, code) }
         }
-        func delete(_ table: String, keyColumn: String, key: String, verb: String?, _ group: [StoredStatement]) async throws {
-            for chunk in StatementStore.chunks(group, size: 500) {
-                var binds: [BulkSQL.Value] = [.uuid(tenantID), .text(key)]
-                if let verb { binds.append(.text(verb)) }
+        for (group, members) in groups.sorted(by: { ($0.key.table, $0.key.key, $0.key.verb ?? 0) < ($1.key.table, $1.key.key, $1.key.verb ?? 0) }) {
+            for chunk in StatementStore.chunks(members, size: 500) {
+                var binds: [BulkSQL.Value] = [.int(group.key)]
+                if let verb = group.verb { binds.append(.int(verb)) }
                 binds += chunk.map { .int($0.storedUS) } + chunk.map { .text($0.id) }
                 try await sql.run(
                     """
-                    DELETE FROM "\(table)" WHERE "tenant_id" = ? AND "\(keyColumn)" = ?\(verb == nil ? "" : " AND \"verb_id\" = ?")
+                    DELETE FROM "\(group.table)" WHERE "key" = ?\(group.verb == nil ? "" : " AND \"verb\" = ?")
                       AND "stored_us" IN (\(StatementStore.placeholders(chunk.count))) AND "statement_id" IN (\(StatementStore.placeholders(chunk.count)))
                     """, binds)
             }
         }
-        for (group, members) in agentGroups.sorted(by: { ($0.key.key, $0.key.verb ?? "") < ($1.key.key, $1.key.verb ?? "") }) {
-            try await delete(LRSSchema.statementAgents, keyColumn: "agent_key", key: group.key, verb: group.verb, members)
-        }
-        for (activity, members) in activityGroups.sorted(by: { $0.key < $1.key }) {
-            try await delete(LRSSchema.statementActivities, keyColumn: "activity_id", key: activity, verb: nil, members)
-        }
-        for table in [LRSSchema.statementAgents, LRSSchema.statementActivities] {
-            for chunk in StatementStore.chunks(unreadable, size: 1000) {
-                try await sql.run(
-                    "DELETE FROM \"\(table)\" WHERE \"tenant_id\" = ? AND \"statement_id\" IN (\(StatementStore.placeholders(chunk.count)))",
-                    [.uuid(tenantID)] + chunk.map { .text($0) })
-            }
-        }
 
-        // Their filter rows not merged into the filter tables yet (SQLite).
-        for chunk in StatementStore.chunks(ids, size: 1000) {
-            try await sql.run(
-                "DELETE FROM \"\(LRSSchema.filterStaging)\" WHERE \"tenant_id\" = ? AND \"statement_id\" IN (\(StatementStore.placeholders(chunk.count)))",
-                [.uuid(tenantID)] + chunk.map { .text($0) })
-        }
-
-        // Their registration and course-of-study rows (migration 018), by primary key: the
-        // statements' own columns, read with them, say which.
-        struct KeyGroup: Hashable {
-            var kind: StatementStore.KeyKind
-            var key: String
-        }
-        var keyGroups: [KeyGroup: [StoredStatement]] = [:]
-        for statement in statements {
-            if let registration = statement.registration {
-                keyGroups[KeyGroup(kind: .registration, key: registration), default: []].append(statement)
-            }
-            for code in Set((statement.courseOfStudy ?? "").split(separator: "\n").map(String.init)) {
-                keyGroups[KeyGroup(kind: .courseOfStudy, key: code), default: []].append(statement)
-            }
-        }
-        for (group, members) in keyGroups.sorted(by: { ($0.key.kind.rawValue, $0.key.key) < ($1.key.kind.rawValue, $1.key.key) }) {
-            for chunk in StatementStore.chunks(members, size: 500) {
-                try await sql.run(
+        // Their rows not merged into the filter tables yet (SQLite): one scan of the staged rows
+        // per 1,000 statements, and the rows of the keys above deleted by rowid.
+        if sql.kind == .sqlite {
+            for chunk in StatementStore.chunks(ids, size: 1000) {
+                let staged = try await sql.run(
                     """
-                    DELETE FROM "\(LRSSchema.statementKeys)" WHERE "tenant_id" = ? AND "kind" = ? AND "key" = ?
-                      AND "stored_us" IN (\(StatementStore.placeholders(chunk.count))) AND "statement_id" IN (\(StatementStore.placeholders(chunk.count)))
-                    """, [.uuid(tenantID), .int(Int64(group.kind.rawValue)), .text(group.key)] + chunk.map { .int($0.storedUS) } + chunk.map { .text($0.id) })
+                    SELECT CAST(rowid AS TEXT) AS "row", "statement_id", CAST("key" AS TEXT) AS "key" FROM "\(LRSSchema.filterStaging)"
+                      WHERE "statement_id" IN (\(StatementStore.placeholders(chunk.count)))
+                    """, chunk.map { .text($0) }, columns: ["row", "statement_id", "key"])
+                let rowids = staged.compactMap { row -> Int64? in
+                    guard let id = row[1], let key = row[2], expected.contains("\(id) \(key)") else { return nil }
+                    return row[0].flatMap { Int64($0) }
+                }
+                for rows in StatementStore.chunks(rowids, size: 1000) {
+                    try await sql.run(
+                        "DELETE FROM \"\(LRSSchema.filterStaging)\" WHERE rowid IN (\(StatementStore.placeholders(rows.count)))", rows.map { .int($0) })
+                }
+            }
+        }
+
+        // A statement that no longer validates does not say which rows it has: its rows are
+        // found by its id and stored time, unless another tenant stores a statement with the
+        // same id (a row does not name its tenant). Such rows cannot be found by the other
+        // tenant's queries, whose keys differ, nor by this tenant's, whose statement is gone.
+        if !unreadable.isEmpty {
+            var shared = Set<String>()
+            for other in try await Tenant.query(on: database).all(\.$id) where other != tenantID {
+                for chunk in StatementStore.chunks(unreadable.map(\.id), size: 1000) {
+                    for row in try await sql.run(
+                        "SELECT \"statement_id\" FROM \"lrs_statements\" WHERE \"tenant_id\" = ? AND \"statement_id\" IN (\(StatementStore.placeholders(chunk.count)))",
+                        [.uuid(other)] + chunk.map { .text($0) }, columns: ["statement_id"])
+                    {
+                        if let id = row[0] { shared.insert(id) }
+                    }
+                }
+            }
+            let tables = [LRSSchema.filterAgents, LRSSchema.filterActivities, LRSSchema.filterKeys] + (sql.kind == .sqlite ? [LRSSchema.filterStaging] : [])
+            for statement in unreadable where !shared.contains(statement.id) {
+                for table in tables {
+                    try await sql.run(
+                        "DELETE FROM \"\(table)\" WHERE \"statement_id\" = ? AND \"stored_us\" = ?", [.text(statement.id), .int(statement.storedUS)])
+                }
             }
         }
 
@@ -176,17 +188,23 @@ extension LearnerRecords {
     }
 
     /// The agent keys and activity ids the `agent` and `activity` filters index a stored
-    /// statement under (as ``StatementStore`` wrote them), from the statement's own fields; nil
+    /// statement under (as ``StatementStore`` wrote them, before keying them), from the statement's own fields; nil
     /// when it no longer validates.
     static func filterRows(of json: String) -> (agents: [String], activities: [String])? {
-        guard let parsed = try? JSONParser.parse(Array(json.utf8)) else { return nil }
-        let version: XAPIVersion = (parsed["version"]?.string ?? "").hasPrefix("2.") ? .v2_0_0 : .v1_0_3
-        let assignment = LRSAssignment(stored: Date(), authority: parsed["authority"] ?? .null)
-        guard let statement = try? StatementValidator(version: version).validate(parsed, assignment: assignment) else { return nil }
+        guard let statement = revalidate(json) else { return nil }
         var agents: [String] = []
         for key in statement.agentKeys + statement.relatedAgentKeys where !agents.contains(key.rawValue) { agents.append(key.rawValue) }
         var activities: [String] = []
         for id in (statement.objectActivityID.map { [$0] } ?? []) + statement.relatedActivityIDs where !activities.contains(id) { activities.append(id) }
         return (agents, activities)
+    }
+
+    /// A stored statement validated again, for what it is indexed under (its `stored` is not
+    /// the stored one); nil when it no longer validates.
+    static func revalidate(_ json: String) -> ValidatedStatement? {
+        guard let parsed = try? JSONParser.parse(Array(json.utf8)) else { return nil }
+        let version: XAPIVersion = (parsed["version"]?.string ?? "").hasPrefix("2.") ? .v2_0_0 : .v1_0_3
+        let assignment = LRSAssignment(stored: Date(), authority: parsed["authority"] ?? .null)
+        return try? StatementValidator(version: version).validate(parsed, assignment: assignment)
     }
 }

@@ -103,7 +103,7 @@ struct LearnerRecords: Sendable {
         var voided: Bool
         var verbID: String
         var storedUS: Int64
-        /// The key rows' values (``StatementStore/KeyKind``): the registration, and the
+        /// The key rows' values (``FilterKeys/Kind``): the registration, and the
         /// course-of-study codes joined by line feeds.
         var registration: String?
         var courseOfStudy: String?
@@ -134,10 +134,24 @@ struct LearnerRecords: Sendable {
             keep(try await sql.run(
                 select + """
                      FROM \(StatementStore.agentFilters(sql.kind))\(StatementStore.joinStatements(sql.kind))
-                      WHERE f."tenant_id" = ? AND f."agent_key" IN (\(StatementStore.placeholders(chunk.count))) AND f."direct" = 1 AND s."actor_key" = f."agent_key"
-                    """, [.uuid(tenantID)] + chunk.map { .text($0) }, columns: columns))
+                      WHERE \(Self.actorIsOneOf(chunk.count))
+                    """, Self.actorIsOneOf(Array(chunk), tenantID: tenantID), columns: columns))
         }
         return found.values.sorted { ($0.storedUS, $0.id) < ($1.storedUS, $1.id) }
+    }
+
+    /// The condition on the agent filter rows `f` joined with their statements `s`
+    /// (``StatementStore/joinStatements(_:)``) for statements whose actor is one of `count` keys:
+    /// the keys' direct rows, and the statement's own actor among the keys (exact even where two
+    /// keys share a filter key). Its binds are ``actorIsOneOf(_:tenantID:)``.
+    static func actorIsOneOf(_ count: Int) -> String {
+        "f.\"key\" IN (\(StatementStore.placeholders(count))) AND f.\"direct\" = 1 AND s.\"actor_key\" IN (\(StatementStore.placeholders(count)))"
+    }
+
+    /// The binds of the join and of ``actorIsOneOf(_:)`` for `keys`.
+    static func actorIsOneOf(_ keys: [String], tenantID: UUID) -> [BulkSQL.Value] {
+        var filterKeys = FilterKeys(tenantID: tenantID)
+        return [.uuid(tenantID)] + keys.map { .int(filterKeys.key(.agent, $0)) } + keys.map { .text($0) }
     }
 
     /// A State or agent profile document.
@@ -254,9 +268,9 @@ struct LearnerRecords: Sendable {
               SELECT "statement_id" FROM "lrs_statements" WHERE "tenant_id" = ? AND "person_sourced_id" = ?
               UNION
               SELECT f."statement_id" FROM \(StatementStore.agentFilters(sql.kind))\(StatementStore.joinStatements(sql.kind))
-                WHERE f."tenant_id" = ? AND f."agent_key" IN (\(placeholders)) AND f."direct" = 1 AND s."actor_key" = f."agent_key"
+                WHERE \(Self.actorIsOneOf(keys.count))
             ) AS "mine"
-            """, [.uuid(tenantID), .text(person.sourcedID), .uuid(tenantID)] + keys.map { .text($0) }, columns: ["n"]
+            """, [.uuid(tenantID), .text(person.sourcedID)] + Self.actorIsOneOf(keys, tenantID: tenantID), columns: ["n"]
         ).first?[0] ?? "0") ?? 0
         counts.documents = Int(try await sql.run(
             "SELECT CAST(COUNT(*) AS TEXT) AS \"n\" FROM \"lrs_documents\" WHERE \"tenant_id\" = ? AND \"kind\" IN ('state', 'agent') AND \"agent_key\" IN (\(placeholders))",

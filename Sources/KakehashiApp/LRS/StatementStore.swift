@@ -92,11 +92,11 @@ struct StatementStore: Sendable {
             catalog = client.scopes.defines ? ActivityCatalog.Entries(statements.lazy.map(\.statement)) : ActivityCatalog.Entries()
             uncoveredCatalog = catalogCache?.uncovered(catalog, tenantID: client.tenantID)
             if forSQLiteWriter {
-                var staged = StagedRows(statements: statements.count)
+                var staged = StagedRows(statements: statements.count, tenantID: client.tenantID)
                 for index in statements.indices { StatementStore.emit(index, of: statements, rows: rows, client: client, people: people, into: &staged) }
                 prepared = .staged(staged)
             } else {
-                var values = ValueRows()
+                var values = ValueRows(tenantID: client.tenantID)
                 for index in statements.indices { StatementStore.emit(index, of: statements, rows: rows, client: client, people: people, into: &values) }
                 prepared = .values(values)
             }
@@ -106,14 +106,6 @@ struct StatementStore: Sendable {
         func emit(_ index: Int, into sink: inout some RowSink) {
             StatementStore.emit(index, of: statements, rows: rows, client: client, people: people, into: &sink)
         }
-    }
-
-    /// What a row of `lrs_statement_keys` (migration 018) holds, and the staged row's `kind`.
-    enum KeyKind: Int, Sendable {
-        /// `context.registration`.
-        case registration = 2
-        /// A Japan xAPI profile course-of-study code (学習指導要領コード); one row per code.
-        case courseOfStudy = 3
     }
 
     /// What the writer needs to know of one statement before storing it: its id as stored,
@@ -132,60 +124,44 @@ struct StatementStore: Sendable {
         }
     }
 
-    /// The tables a statement's rows go to: `lrs_statements`, and the agent, activity and key
-    /// filter rows (on SQLite's writer, all three staged).
-    enum Table: Sendable { case statements, agents, activities, keys }
-
-    /// Where a statement's rows go, value by value in the order of ``statementColumns``,
-    /// ``agentColumns``, ``activityColumns`` and ``keyColumns``.
+    /// Where a statement's rows go: its row of `lrs_statements` (values in the order of
+    /// ``statementColumns``, the stored JSON last), and its filter rows, which the sink keys
+    /// (``FilterKeys``) and lays out for its table.
     protocol RowSink {
-        /// Starts a row of `table`; its values follow.
-        mutating func row(_ table: Table)
-        mutating func add(_ value: BulkSQL.Value)
-        /// The statement's stored JSON (a text).
-        mutating func add(json: [UInt8])
+        mutating func statement(_ values: [BulkSQL.Value], json: [UInt8])
+        /// A row of the agent (with `verb`), activity, registration or course-of-study filter.
+        mutating func filter(_ kind: FilterKeys.Kind, _ key: String, verb: String?, storedUS: Int64, statementID: String, direct: Bool)
     }
 
     /// Emits the rows of `statement` (stored with the id `id`): its row in `lrs_statements` and
-    /// its filter and key rows. `person` is the roster person of its actor, when known.
+    /// its filter rows. `person` is the roster person of its actor, when known.
     static func emit(_ statement: ValidatedStatement, id: String, tenantID: UUID, credential: String, person: String?, into sink: inout some RowSink) {
         let stored = microseconds(statement.stored)
         let japan = statement.japanProfile
         func list(_ values: [String]) -> BulkSQL.Value { values.isEmpty ? .null : .text(values.joined(separator: "\n")) }
         func optional(_ value: String?) -> BulkSQL.Value { value.map { .text($0) } ?? .null }
-        sink.row(.statements)
-        for value: BulkSQL.Value in [
-            .uuid(tenantID), .text(id), .int(stored), .int(microseconds(statement.timestamp)), .text(statement.verbID),
-            optional(statement.actorKey?.rawValue), .text(statement.objectKind.rawValue), optional(statement.objectActivityID),
-            optional(statement.objectAgentKey?.rawValue), optional(statement.statementRefTarget.map(UUIDText.format)),
-            optional(statement.voidedStatementID.map(UUIDText.format)), optional(statement.registration.map(UUIDText.format)), .int(0),
-            optional(person), .text(credential),
-            list(japan.grades), list(japan.subjects), list(japan.courseOfStudyCodes), list(japan.units), optional(japan.assessmentType),
-        ] {
-            sink.add(value)
-        }
-        sink.add(json: statement.encoded())
+        sink.statement(
+            [
+                .uuid(tenantID), .text(id), .int(stored), .int(microseconds(statement.timestamp)), .text(statement.verbID),
+                optional(statement.actorKey?.rawValue), .text(statement.objectKind.rawValue), optional(statement.objectActivityID),
+                optional(statement.objectAgentKey?.rawValue), optional(statement.statementRefTarget.map(UUIDText.format)),
+                optional(statement.voidedStatementID.map(UUIDText.format)), optional(statement.registration.map(UUIDText.format)), .int(0),
+                optional(person), .text(credential),
+                list(japan.grades), list(japan.subjects), list(japan.courseOfStudyCodes), list(japan.units), optional(japan.assessmentType),
+            ], json: statement.encoded())
         var seenAgents = Set<String>()
         for key in statement.agentKeys + statement.relatedAgentKeys where seenAgents.insert(key.rawValue).inserted {
-            sink.row(.agents)
-            for value: BulkSQL.Value in [
-                .uuid(tenantID), .text(key.rawValue), .text(statement.verbID), .int(stored), .text(id), .int(statement.agentKeys.contains(key) ? 1 : 0),
-            ] {
-                sink.add(value)
-            }
+            sink.filter(.agent, key.rawValue, verb: statement.verbID, storedUS: stored, statementID: id, direct: statement.agentKeys.contains(key))
         }
         var seenActivities = Set<String>()
         for activity in (statement.objectActivityID.map { [$0] } ?? []) + statement.relatedActivityIDs where seenActivities.insert(activity).inserted {
-            sink.row(.activities)
-            for value: BulkSQL.Value in [.uuid(tenantID), .text(activity), .int(stored), .text(id), .int(activity == statement.objectActivityID ? 1 : 0)] {
-                sink.add(value)
-            }
+            sink.filter(.activity, activity, verb: nil, storedUS: stored, statementID: id, direct: activity == statement.objectActivityID)
         }
-        var keys: [(KeyKind, String)] = statement.registration.map { [(.registration, UUIDText.format($0))] } ?? []
-        keys += Set(japan.courseOfStudyCodes).sorted().map { (.courseOfStudy, $0) }
-        for (kind, key) in keys {
-            sink.row(.keys)
-            for value: BulkSQL.Value in [.uuid(tenantID), .int(Int64(kind.rawValue)), .text(key), .int(stored), .text(id)] { sink.add(value) }
+        if let registration = statement.registration {
+            sink.filter(.registration, UUIDText.format(registration), verb: nil, storedUS: stored, statementID: id, direct: true)
+        }
+        for code in Set(japan.courseOfStudyCodes).sorted() {
+            sink.filter(.courseOfStudy, code, verb: nil, storedUS: stored, statementID: id, direct: true)
         }
     }
 
@@ -197,34 +173,30 @@ struct StatementStore: Sendable {
             person: people.indices.contains(index) ? people[index] : nil, into: &sink)
     }
 
-    /// Rows as value arrays, for ``insert(_:columns:rows:suffix:)`` (PostgreSQL).
+    /// Rows as value arrays, for ``insert(_:columns:rows:suffix:)`` (PostgreSQL): the statements,
+    /// and the rows of the three filter tables.
     struct ValueRows: RowSink, Sendable {
         private(set) var statements: [[BulkSQL.Value]] = []
         private(set) var agents: [[BulkSQL.Value]] = []
         private(set) var activities: [[BulkSQL.Value]] = []
         private(set) var keys: [[BulkSQL.Value]] = []
-        private var current = Table.statements
+        private var filterKeys: FilterKeys
 
-        mutating func row(_ table: Table) {
-            current = table
-            switch table {
-            case .statements: statements.append([])
-            case .agents: agents.append([])
-            case .activities: activities.append([])
-            case .keys: keys.append([])
-            }
+        init(tenantID: UUID) { filterKeys = FilterKeys(tenantID: tenantID) }
+
+        mutating func statement(_ values: [BulkSQL.Value], json: [UInt8]) {
+            statements.append(values + [.text(String(decoding: json, as: UTF8.self))])
         }
 
-        mutating func add(_ value: BulkSQL.Value) {
-            switch current {
-            case .statements: statements[statements.count - 1].append(value)
-            case .agents: agents[agents.count - 1].append(value)
-            case .activities: activities[activities.count - 1].append(value)
-            case .keys: keys[keys.count - 1].append(value)
+        mutating func filter(_ kind: FilterKeys.Kind, _ key: String, verb: String?, storedUS: Int64, statementID: String, direct: Bool) {
+            let key = BulkSQL.Value.int(filterKeys.key(kind, key))
+            switch kind {
+            case .agent:
+                agents.append([key, .int(filterKeys.key(.verb, verb ?? "")), .int(storedUS), .text(statementID), .int(direct ? 1 : 0)])
+            case .activity: activities.append([key, .int(storedUS), .text(statementID), .int(direct ? 1 : 0)])
+            case .registration, .courseOfStudy, .verb: keys.append([key, .int(storedUS), .text(statementID)])
             }
         }
-
-        mutating func add(json: [UInt8]) { add(.text(String(decoding: json, as: UTF8.self))) }
 
         mutating func append(_ other: ValueRows) {
             statements += other.statements
@@ -235,7 +207,7 @@ struct StatementStore: Sendable {
     }
 
     /// Rows laid out for SQLite's statement writer (``SQLiteRows``): the statements, and their
-    /// filter and key rows for the end of the staging table.
+    /// filter rows for the end of the staging table (``stagingColumns``).
     ///
     /// `OR FAIL`: a multi-row INSERT that may ABORT (SQLite's default) keeps a statement journal,
     /// a copy of every page it changes, to undo its own rows alone; that copying was 3% of the
@@ -244,43 +216,34 @@ struct StatementStore: Sendable {
     /// statements: 13,523 and 12,771/s → 13,610 and 14,472/s, 8% less CPU.
     struct StagedRows: RowSink, Sendable {
         private var statements = SQLiteRows("INSERT OR FAIL", into: LRSSchema.statements, columns: statementColumns)
-        private var agents = SQLiteRows("INSERT OR FAIL", into: LRSSchema.filterStaging, columns: ["kind"] + agentColumns)
-        private var activities = SQLiteRows("INSERT OR FAIL", into: LRSSchema.filterStaging, columns: ["kind"] + activityColumns)
-        private var keys = SQLiteRows("INSERT OR FAIL", into: LRSSchema.filterStaging, columns: ["direct"] + keyColumns)
-        private var current = Table.statements
+        private var filters = SQLiteRows("INSERT OR FAIL", into: LRSSchema.filterStaging, columns: stagingColumns)
+        private var filterKeys: FilterKeys
 
-        init(statements count: Int) {
+        init(statements count: Int, tenantID: UUID) {
+            filterKeys = FilterKeys(tenantID: tenantID)
             statements.reserve(rows: count, bytes: count * 2_400)
+            filters.reserve(rows: count * 8, bytes: count * 8 * 40)
         }
 
-        mutating func row(_ table: Table) {
-            current = table
-            switch table {
-            case .statements: break
-            case .agents: agents.append(.int(0))  // `kind` of a staged agent row
-            case .activities: activities.append(.int(1))  // of an activity row
-            case .keys: keys.append(.int(1))  // `direct`, unused by key rows (their `kind` is the KeyKind)
-            }
+        mutating func statement(_ values: [BulkSQL.Value], json: [UInt8]) {
+            for value in values { statements.append(value) }
+            statements.appendText(utf8: json)
         }
 
-        mutating func add(_ value: BulkSQL.Value) {
-            switch current {
-            case .statements: statements.append(value)
-            case .agents: agents.append(value)
-            case .activities: activities.append(value)
-            case .keys: keys.append(value)
-            }
+        mutating func filter(_ kind: FilterKeys.Kind, _ key: String, verb: String?, storedUS: Int64, statementID: String, direct: Bool) {
+            filters.append(.int(Int64(kind.rawValue)))
+            filters.append(.int(filterKeys.key(kind, key)))
+            filters.append(verb.map { .int(filterKeys.key(.verb, $0)) } ?? .null)
+            filters.append(.int(storedUS))
+            filters.append(.text(statementID))
+            filters.append(.int(direct ? 1 : 0))
         }
 
-        mutating func add(json: [UInt8]) { statements.appendText(utf8: json) }
-
-        var inserts: [SQLiteRows] { [statements, agents, activities, keys].filter { $0.count > 0 } }
+        var inserts: [SQLiteRows] { [statements, filters].filter { $0.count > 0 } }
 
         mutating func append(_ other: StagedRows) {
             statements.append(contentsOf: other.statements)
-            agents.append(contentsOf: other.agents)
-            activities.append(contentsOf: other.activities)
-            keys.append(contentsOf: other.keys)
+            filters.append(contentsOf: other.filters)
         }
     }
 
@@ -403,7 +366,7 @@ struct StatementStore: Sendable {
         if let writer {
             // SQLite's statement writer: the filter rows go to the end of the staging table, and
             // from there into the filter tables in large sorted runs (``mergeStagedFilters(_:limit:)``).
-            var staged = StagedRows(statements: 0)
+            var staged = StagedRows(statements: 0, tenantID: tenantID)
             for number in ready {
                 guard case .staged(let rows) = jobs[number].prepared else { preconditionFailure("a job made for another writer") }
                 if jobs[number].rows.count >= Job.readyInsertsFrom {
@@ -415,16 +378,16 @@ struct StatementStore: Sendable {
             for (number, index) in separate { jobs[number].emit(index, into: &staged) }
             for insert in staged.inserts { try await writer.insert(insert) }
         } else {
-            var rows = ValueRows()
+            var rows = ValueRows(tenantID: tenantID)
             for number in ready {
                 guard case .values(let values) = jobs[number].prepared else { preconditionFailure("a job made for another writer") }
                 rows.append(values)
             }
             for (number, index) in separate { jobs[number].emit(index, into: &rows) }
             try await insert(LRSSchema.statements, columns: Self.statementColumns, rows: rows.statements)
-            try await insert(LRSSchema.statementAgents, columns: Self.agentColumns, rows: rows.agents)
-            try await insert(LRSSchema.statementActivities, columns: Self.activityColumns, rows: rows.activities)
-            try await insert(LRSSchema.statementKeys, columns: Self.keyColumns, rows: rows.keys)
+            try await insert(LRSSchema.filterAgents, columns: Self.agentColumns, rows: rows.agents)
+            try await insert(LRSSchema.filterActivities, columns: Self.activityColumns, rows: rows.activities)
+            try await insert(LRSSchema.filterKeys, columns: Self.keyColumns, rows: rows.keys)
         }
 
         // 4. Voided flags: targets of this group, and statements of this group that a voiding
@@ -466,11 +429,15 @@ struct StatementStore: Sendable {
         return results
     }
 
-    /// The columns of the two filter tables (migration 013), as the staging table names them too.
-    static let agentColumns = ["tenant_id", "agent_key", "verb_id", "stored_us", "statement_id", "direct"]
-    static let activityColumns = ["tenant_id", "activity_id", "stored_us", "statement_id", "direct"]
-    /// The columns of `lrs_statement_keys` (migration 018); the staging table has them too.
-    static let keyColumns = ["tenant_id", "kind", "key", "stored_us", "statement_id"]
+    /// The columns of the filter tables (migration 020, ``HashFilterKeys``): `key` is a
+    /// ``FilterKeys`` key (the agent's, the activity's, the registration's or the code's), `verb`
+    /// the agent row's verb's.
+    static let agentColumns = ["key", "verb", "stored_us", "statement_id", "direct"]
+    static let activityColumns = ["key", "stored_us", "statement_id", "direct"]
+    static let keyColumns = ["key", "stored_us", "statement_id"]
+    /// The staging table's: `kind` is the ``FilterKeys/Kind`` of the row (agent, activity,
+    /// registration or code); `verb` is set on agent rows only.
+    static let stagingColumns = ["kind", "key", "verb", "stored_us", "statement_id", "direct"]
 
     /// Staged filter rows are merged once there are this many (about 50,000 statements of the
     /// benchmark's, eight rows each) unless `KAKEHASHI_LRS_STAGING_ROWS` says otherwise
@@ -519,9 +486,9 @@ struct StatementStore: Sendable {
         // never in its table already (a statement is stored once), so nothing is ignored.
         let (table, columns, kinds): (String, [String], String) =
             switch oldest {
-            case 0: (LRSSchema.statementAgents, Self.agentColumns, "\"kind\" = 0")
-            case 1: (LRSSchema.statementActivities, Self.activityColumns, "\"kind\" = 1")
-            default: (LRSSchema.statementKeys, Self.keyColumns, "\"kind\" >= 2")
+            case 0: (LRSSchema.filterAgents, Self.agentColumns, "\"kind\" = 0")
+            case 1: (LRSSchema.filterActivities, Self.activityColumns, "\"kind\" = 1")
+            default: (LRSSchema.filterKeys, Self.keyColumns, "\"kind\" >= 2")
             }
         let list = columns.map { "\"\($0)\"" }.joined(separator: ", ")
         try await sql.run(
@@ -534,35 +501,33 @@ struct StatementStore: Sendable {
     /// is stored; PostgreSQL writes the table directly. The query's conditions reach both halves
     /// (SQLite pushes them into each arm of the UNION ALL): the table by its primary key, the
     /// staged rows by a scan of at most ``Settings/lrsStagingRows``.
-    static func agentFilters(_ kind: SQLDialectKind) -> String { filters(LRSSchema.statementAgents, kind: 0, columns: agentColumns, dialect: kind) }
+    static func agentFilters(_ kind: SQLDialectKind) -> String { filters(LRSSchema.filterAgents, kinds: "\"kind\" = 0", columns: agentColumns, dialect: kind) }
 
     /// The activity filter table as queries read it (see ``agentFilters(_:)``).
     static func activityFilters(_ kind: SQLDialectKind) -> String {
-        filters(LRSSchema.statementActivities, kind: 1, columns: activityColumns, dialect: kind)
+        filters(LRSSchema.filterActivities, kinds: "\"kind\" = 1", columns: activityColumns, dialect: kind)
     }
 
-    /// The statement keys of one kind as queries read them (see ``agentFilters(_:)``): columns
-    /// `tenant_id`, `key`, `stored_us`, `statement_id`.
-    static func keyFilters(_ kind: KeyKind, _ dialect: SQLDialectKind) -> String {
-        let list = ["tenant_id", "key", "stored_us", "statement_id"].map { "\"\($0)\"" }.joined(separator: ", ")
-        let table = "SELECT \(list) FROM \"\(LRSSchema.statementKeys)\" WHERE \"kind\" = \(kind.rawValue)"
-        guard dialect == .sqlite else { return "(\(table))" }
-        return "(\(table) UNION ALL SELECT \(list) FROM \"\(LRSSchema.filterStaging)\" WHERE \"kind\" = \(kind.rawValue))"
+    /// The registration and course-of-study rows as queries read them (see ``agentFilters(_:)``):
+    /// columns `key`, `stored_us`, `statement_id`. A key names its kind (``FilterKeys``), so a
+    /// query by key finds rows of that kind only.
+    static func keyFilters(_ dialect: SQLDialectKind) -> String {
+        filters(LRSSchema.filterKeys, kinds: "\"kind\" >= 2", columns: keyColumns, dialect: dialect)
     }
 
-    /// ` f JOIN "lrs_statements" s ON …`, the statements of the filter rows `f`. On SQLite a CROSS
-    /// JOIN, which SQLite keeps in the order written: it cannot estimate the UNION ALL of
-    /// ``agentFilters(_:)``, and without the hint it walked the tenant's every statement and
-    /// probed the filter rows for each (a 1,000,000-statement store answered in seconds, not
-    /// milliseconds).
+    /// ` f JOIN "lrs_statements" s ON …`, the tenant's statements of the filter rows `f`; the
+    /// first bind is the tenant's id. On SQLite a CROSS JOIN, which SQLite keeps in the order
+    /// written: it cannot estimate the UNION ALL of ``agentFilters(_:)``, and without the hint it
+    /// walked the tenant's every statement and probed the filter rows for each (a
+    /// 1,000,000-statement store answered in seconds, not milliseconds).
     static func joinStatements(_ kind: SQLDialectKind) -> String {
-        (kind == .sqlite ? " f CROSS JOIN" : " f JOIN") + " \"lrs_statements\" s ON s.\"tenant_id\" = f.\"tenant_id\" AND s.\"statement_id\" = f.\"statement_id\""
+        (kind == .sqlite ? " f CROSS JOIN" : " f JOIN") + " \"lrs_statements\" s ON s.\"tenant_id\" = ? AND s.\"statement_id\" = f.\"statement_id\""
     }
 
-    private static func filters(_ table: String, kind: Int, columns: [String], dialect: SQLDialectKind) -> String {
+    private static func filters(_ table: String, kinds: String, columns: [String], dialect: SQLDialectKind) -> String {
         guard dialect == .sqlite else { return "\"\(table)\"" }
         let list = columns.map { "\"\($0)\"" }.joined(separator: ", ")
-        return "(SELECT \(list) FROM \"\(table)\" UNION ALL SELECT \(list) FROM \"\(LRSSchema.filterStaging)\" WHERE \"kind\" = \(kind))"
+        return "(SELECT \(list) FROM \"\(table)\" UNION ALL SELECT \(list) FROM \"\(LRSSchema.filterStaging)\" WHERE \(kinds))"
     }
 
     /// Whether a stored statement is a voiding statement (verb voided with a StatementRef).
@@ -669,42 +634,53 @@ struct StatementStore: Sendable {
             statementConditions.append("s.\"credential\" = ?")
             statementBinds.append(.text(credential))
         }
+        // The filter rows are found by their keys (``FilterKeys``); what the statement's own
+        // columns tell is checked on them too, so a key two texts share cannot add a statement.
+        var keys = FilterKeys(tenantID: tenantID)
         if let agent = query.agentKey {
             from = Self.agentFilters(sql.kind)
-            filter += ["f.\"tenant_id\" = ?", "f.\"agent_key\" = ?"]
-            filterBinds += [.uuid(tenantID), .text(agent)]
+            filter.append("f.\"key\" = ?")
+            filterBinds.append(.int(keys.key(.agent, agent)))
             if !query.relatedAgents { filter.append("f.\"direct\" = 1") }
             if let verb = query.verb {
-                filter.append("f.\"verb_id\" = ?")
-                filterBinds.append(.text(verb))
+                filter.append("f.\"verb\" = ?")
+                filterBinds.append(.int(keys.key(.verb, verb)))
             }
         } else if let activity = query.activity {
             from = Self.activityFilters(sql.kind)
-            filter += ["f.\"tenant_id\" = ?", "f.\"activity_id\" = ?"]
-            filterBinds += [.uuid(tenantID), .text(activity)]
+            filter.append("f.\"key\" = ?")
+            filterBinds.append(.int(keys.key(.activity, activity)))
             if !query.relatedActivities { filter.append("f.\"direct\" = 1") }
         } else if let registration = query.registration {
-            from = Self.keyFilters(.registration, sql.kind)
-            filter += ["f.\"tenant_id\" = ?", "f.\"key\" = ?"]
-            filterBinds += [.uuid(tenantID), .text(registration)]
+            from = Self.keyFilters(sql.kind)
+            filter.append("f.\"key\" = ?")
+            filterBinds.append(.int(keys.key(.registration, registration)))
         } else {
             return try await unfiltered(query, limit: limit, conditions: statementConditions, binds: statementBinds)
         }
-        if let verb = query.verb, query.agentKey == nil {
+        if let verb = query.verb {
             statementConditions.append("s.\"verb_id\" = ?")
             statementBinds.append(.text(verb))
+        }
+        if let activity = query.activity, !query.relatedActivities {
+            statementConditions.append("s.\"object_activity_id\" = ?")
+            statementBinds.append(.text(activity))
+        }
+        if let registration = query.registration {
+            statementConditions.append("s.\"registration\" = ?")
+            statementBinds.append(.text(registration))
         }
         if let activity = query.activity, query.agentKey != nil {
             // Uncorrelated: evaluated once (SQLite would scan the staged rows per candidate otherwise).
             filter.append(
-                "f.\"statement_id\" IN (SELECT a.\"statement_id\" FROM \(Self.activityFilters(sql.kind)) a WHERE a.\"tenant_id\" = ? AND a.\"activity_id\" = ?"
+                "f.\"statement_id\" IN (SELECT a.\"statement_id\" FROM \(Self.activityFilters(sql.kind)) a WHERE a.\"key\" = ?"
                     + (query.relatedActivities ? ")" : " AND a.\"direct\" = 1)"))
-            filterBinds += [.uuid(tenantID), .text(activity)]
+            filterBinds.append(.int(keys.key(.activity, activity)))
         }
         if let registration = query.registration, query.agentKey != nil || query.activity != nil {
             filter.append(
-                "f.\"statement_id\" IN (SELECT r.\"statement_id\" FROM \(Self.keyFilters(.registration, sql.kind)) r WHERE r.\"tenant_id\" = ? AND r.\"key\" = ?)")
-            filterBinds += [.uuid(tenantID), .text(registration)]
+                "f.\"statement_id\" IN (SELECT r.\"statement_id\" FROM \(Self.keyFilters(sql.kind)) r WHERE r.\"key\" = ?)")
+            filterBinds.append(.int(keys.key(.registration, registration)))
         }
 
         var page: [Row] = []
@@ -788,17 +764,18 @@ struct StatementStore: Sendable {
             match.append("m.\"credential\" = ?")
             binds.append(.text(credential))
         }
+        var keys = FilterKeys(tenantID: tenantID)
         if let agent = query.agentKey {
             match.append(
-                "m.\"statement_id\" IN (SELECT fa.\"statement_id\" FROM \(Self.agentFilters(sql.kind)) fa WHERE fa.\"tenant_id\" = ? AND fa.\"agent_key\" = ?"
+                "m.\"statement_id\" IN (SELECT fa.\"statement_id\" FROM \(Self.agentFilters(sql.kind)) fa WHERE fa.\"key\" = ?"
                     + (query.relatedAgents ? ")" : " AND fa.\"direct\" = 1)"))
-            binds += [.uuid(tenantID), .text(agent)]
+            binds.append(.int(keys.key(.agent, agent)))
         }
         if let activity = query.activity {
             match.append(
-                "m.\"statement_id\" IN (SELECT fb.\"statement_id\" FROM \(Self.activityFilters(sql.kind)) fb WHERE fb.\"tenant_id\" = ? AND fb.\"activity_id\" = ?"
+                "m.\"statement_id\" IN (SELECT fb.\"statement_id\" FROM \(Self.activityFilters(sql.kind)) fb WHERE fb.\"key\" = ?"
                     + (query.relatedActivities ? ")" : " AND fb.\"direct\" = 1)"))
-            binds += [.uuid(tenantID), .text(activity)]
+            binds.append(.int(keys.key(.activity, activity)))
         }
         if let verb = query.verb {
             match.append("m.\"verb_id\" = ?")

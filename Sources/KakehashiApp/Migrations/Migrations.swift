@@ -26,5 +26,6 @@ extension Application {
         CreateFilterStaging(),
         CreateStatementKeys(),
         AddDocumentWriters(),
+        HashFilterKeys(),
     ]
 }

@@ -61,14 +61,14 @@ struct CreateLRS: AsyncMigration {
         let clustered = kind == .sqlite ? " WITHOUT ROWID" : ""
         try await sql.raw(
             """
-            CREATE TABLE \(ident: LRSSchema.statementAgents) ("tenant_id" UUID NOT NULL, "agent_key" TEXT NOT NULL, "verb_id" TEXT NOT NULL,
+            CREATE TABLE \(ident: LRSSchema.TextKeyed.agents) ("tenant_id" UUID NOT NULL, "agent_key" TEXT NOT NULL, "verb_id" TEXT NOT NULL,
               "stored_us" \(unsafeRaw: integer) NOT NULL, "statement_id" TEXT NOT NULL, "direct" \(unsafeRaw: integer) NOT NULL,
               PRIMARY KEY ("tenant_id", "agent_key", "verb_id", "stored_us", "statement_id"))\(unsafeRaw: clustered)
             """
         ).run()
         try await sql.raw(
             """
-            CREATE TABLE \(ident: LRSSchema.statementActivities) ("tenant_id" UUID NOT NULL, "activity_id" TEXT NOT NULL,
+            CREATE TABLE \(ident: LRSSchema.TextKeyed.activities) ("tenant_id" UUID NOT NULL, "activity_id" TEXT NOT NULL,
               "stored_us" \(unsafeRaw: integer) NOT NULL, "statement_id" TEXT NOT NULL, "direct" \(unsafeRaw: integer) NOT NULL,
               PRIMARY KEY ("tenant_id", "activity_id", "stored_us", "statement_id"))\(unsafeRaw: clustered)
             """
@@ -147,7 +147,7 @@ struct CreateLRS: AsyncMigration {
     func revert(on database: any Database) async throws {
         for table in [
             LRSSchema.subjectFills, LRSSchema.subjects, LRSCredential.schema, LRSSchema.agents, LRSSchema.activities, LRSSchema.documents,
-            LRSSchema.attachments, LRSSchema.statementActivities, LRSSchema.statementAgents, LRSSchema.statements,
+            LRSSchema.attachments, LRSSchema.TextKeyed.activities, LRSSchema.TextKeyed.agents, LRSSchema.statements,
         ] {
             try await database.schema(table).delete()
         }

@@ -7,7 +7,7 @@ import SQLKit
 /// statement had rewritten a page of each index into the WAL; as key rows they are staged on
 /// SQLite with the filter rows and merged in key order (``StatementStore``). A statement with
 /// several codes now has a row for each (the index held the codes joined by line feeds).
-/// `kind` is ``StatementStore/KeyKind``; the staging table gains `key` for them.
+/// `kind` is ``FilterKeys/Kind``; the staging table gains `key` for them.
 struct CreateStatementKeys: AsyncMigration {
     func prepare(on database: any Database) async throws {
         let sql = database.sql
@@ -15,17 +15,17 @@ struct CreateStatementKeys: AsyncMigration {
         let integer = sqlite ? "INTEGER" : "BIGINT"
         try await sql.raw(
             """
-            CREATE TABLE \(ident: LRSSchema.statementKeys) ("tenant_id" UUID NOT NULL, "kind" \(unsafeRaw: integer) NOT NULL, "key" TEXT NOT NULL,
+            CREATE TABLE \(ident: LRSSchema.TextKeyed.keys) ("tenant_id" UUID NOT NULL, "kind" \(unsafeRaw: integer) NOT NULL, "key" TEXT NOT NULL,
               "stored_us" \(unsafeRaw: integer) NOT NULL, "statement_id" TEXT NOT NULL,
               PRIMARY KEY ("tenant_id", "kind", "key", "stored_us", "statement_id"))\(unsafeRaw: sqlite ? " WITHOUT ROWID" : "")
             """
         ).run()
         try await sql.raw("ALTER TABLE \(ident: LRSSchema.filterStaging) ADD COLUMN \"key\" TEXT").run()
-        let registration = StatementStore.KeyKind.registration.rawValue
-        let courseOfStudy = StatementStore.KeyKind.courseOfStudy.rawValue
+        let registration = FilterKeys.Kind.registration.rawValue
+        let courseOfStudy = FilterKeys.Kind.courseOfStudy.rawValue
         try await sql.raw(
             """
-            INSERT INTO \(ident: LRSSchema.statementKeys) ("tenant_id", "kind", "key", "stored_us", "statement_id")
+            INSERT INTO \(ident: LRSSchema.TextKeyed.keys) ("tenant_id", "kind", "key", "stored_us", "statement_id")
             SELECT "tenant_id", \(unsafeRaw: String(registration)), "registration", "stored_us", "statement_id" FROM "lrs_statements" WHERE "registration" IS NOT NULL
             """
         ).run()
@@ -37,14 +37,14 @@ struct CreateStatementKeys: AsyncMigration {
                   UNION ALL
                   SELECT "tenant_id", "stored_us", "statement_id", substr("rest", 1, instr("rest", char(10)) - 1), substr("rest", instr("rest", char(10)) + 1)
                   FROM "split" WHERE "rest" <> '')
-                INSERT OR IGNORE INTO \(ident: LRSSchema.statementKeys) ("tenant_id", "kind", "key", "stored_us", "statement_id")
+                INSERT OR IGNORE INTO \(ident: LRSSchema.TextKeyed.keys) ("tenant_id", "kind", "key", "stored_us", "statement_id")
                 SELECT "tenant_id", \(unsafeRaw: String(courseOfStudy)), "code", "stored_us", "statement_id" FROM "split" WHERE "code" <> ''
                 """
             ).run()
         } else {
             try await sql.raw(
                 """
-                INSERT INTO \(ident: LRSSchema.statementKeys) ("tenant_id", "kind", "key", "stored_us", "statement_id")
+                INSERT INTO \(ident: LRSSchema.TextKeyed.keys) ("tenant_id", "kind", "key", "stored_us", "statement_id")
                 SELECT DISTINCT "tenant_id", \(unsafeRaw: String(courseOfStudy)), "code", "stored_us", "statement_id"
                 FROM "lrs_statements", unnest(string_to_array("jp_course_of_study", E'\\n')) AS "code" WHERE "jp_course_of_study" IS NOT NULL AND "code" <> ''
                 """
@@ -64,6 +64,6 @@ struct CreateStatementKeys: AsyncMigration {
         ).run()
         try await sql.raw("DELETE FROM \(ident: LRSSchema.filterStaging) WHERE \"kind\" >= 2").run()
         try await sql.raw("ALTER TABLE \(ident: LRSSchema.filterStaging) DROP COLUMN \"key\"").run()
-        try await database.schema(LRSSchema.statementKeys).delete()
+        try await database.schema(LRSSchema.TextKeyed.keys).delete()
     }
 }

@@ -1,0 +1,235 @@
+import Fluent
+import Foundation
+import SQLKit
+import XAPI
+
+/// The filter tables keyed by ``FilterKeys`` (8-byte integers) in place of the tenant's id and
+/// texts: `lrs_filter_agents` (key, verb, stored, statement, direct), `lrs_filter_activities`
+/// (key, stored, statement, direct) and `lrs_filter_keys` (key, stored, statement; registrations
+/// and course-of-study codes, the kind being part of the key), each its own primary key; the
+/// staging table's rows take the same form. Rows a third as long make the merges of staged rows
+/// (``StatementStore/mergeStagedFilters(_:limit:)``) and the store's file smaller.
+///
+/// Every existing row, staged or merged, is re-keyed into the new tables in one transaction
+/// (a stopped migration leaves the old tables as they were). A key cannot be turned back into
+/// its text, so the revert rebuilds the old tables from the stored statements themselves (a
+/// statement that no longer validates gets no agent or activity rows there).
+struct HashFilterKeys: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.transaction { transaction in
+            let sql = BulkSQL(transaction)
+            try await Self.createTables(transaction.sql)
+            var keys: [UUID: FilterKeys] = [:]
+            func key(_ tenant: String?, _ kind: FilterKeys.Kind, _ text: String?) throws -> BulkSQL.Value {
+                guard let tenant = tenant.flatMap(UUID.init(uuidString:)), let text else { throw Unreadable() }
+                return .int(keys[tenant, default: FilterKeys(tenantID: tenant)].key(kind, text))
+            }
+            func int(_ text: String?) throws -> BulkSQL.Value {
+                guard let number = text.flatMap({ Int64($0) }) else { throw Unreadable() }
+                return .int(number)
+            }
+            func id(_ text: String?) throws -> BulkSQL.Value {
+                guard let text else { throw Unreadable() }
+                return .text(text)
+            }
+            try await Self.walk(sql, LRSSchema.TextKeyed.agents, ["tenant_id", "agent_key", "verb_id", "stored_us", "statement_id", "direct"], key: 5) { rows in
+                let rows = try rows.map { try [key($0[0], .agent, $0[1]), key($0[0], .verb, $0[2]), int($0[3]), id($0[4]), int($0[5])] }
+                try await Self.insert(sql, LRSSchema.filterAgents, StatementStore.agentColumns, rows)
+            }
+            try await Self.walk(sql, LRSSchema.TextKeyed.activities, ["tenant_id", "activity_id", "stored_us", "statement_id", "direct"], key: 4) { rows in
+                let rows = try rows.map { try [key($0[0], .activity, $0[1]), int($0[2]), id($0[3]), int($0[4])] }
+                try await Self.insert(sql, LRSSchema.filterActivities, StatementStore.activityColumns, rows)
+            }
+            try await Self.walk(sql, LRSSchema.TextKeyed.keys, ["tenant_id", "kind", "key", "stored_us", "statement_id"], key: 5) { rows in
+                let rows = try rows.map { row -> [BulkSQL.Value] in
+                    guard let kind = row[1].flatMap({ Int($0) }).flatMap(FilterKeys.Kind.init(rawValue:)) else { throw Unreadable() }
+                    return try [key(row[0], kind, row[2]), int(row[3]), id(row[4])]
+                }
+                try await Self.insert(sql, LRSSchema.filterKeys, StatementStore.keyColumns, rows)
+            }
+            // Staged rows (only SQLite stages) go straight into their tables.
+            if sql.kind == .sqlite {
+                var last: Int64 = 0
+                while true {
+                    let rows = try await sql.run(
+                        """
+                        SELECT CAST(rowid AS TEXT) AS "row", CAST("kind" AS TEXT) AS "kind", CAST("tenant_id" AS TEXT) AS "tenant_id", "agent_key", "verb_id",
+                          "activity_id", "key", CAST("stored_us" AS TEXT) AS "stored_us", "statement_id", CAST("direct" AS TEXT) AS "direct"
+                          FROM "\(LRSSchema.filterStaging)" WHERE rowid > ? ORDER BY rowid LIMIT \(Self.chunk)
+                        """, [.int(last)],
+                        columns: ["row", "kind", "tenant_id", "agent_key", "verb_id", "activity_id", "key", "stored_us", "statement_id", "direct"])
+                    guard let end = rows.last?[0].flatMap({ Int64($0) }) else { break }
+                    last = end
+                    var agents: [[BulkSQL.Value]] = [], activities: [[BulkSQL.Value]] = [], keyRows: [[BulkSQL.Value]] = []
+                    for row in rows {
+                        switch row[1].flatMap({ Int($0) }).flatMap(FilterKeys.Kind.init(rawValue:)) {
+                        case .agent: agents.append(try [key(row[2], .agent, row[3]), key(row[2], .verb, row[4]), int(row[7]), id(row[8]), int(row[9])])
+                        case .activity: activities.append(try [key(row[2], .activity, row[5]), int(row[7]), id(row[8]), int(row[9])])
+                        case .some(let kind): keyRows.append(try [key(row[2], kind, row[6]), int(row[7]), id(row[8])])
+                        case nil: throw Unreadable()
+                        }
+                    }
+                    try await Self.insert(sql, LRSSchema.filterAgents, StatementStore.agentColumns, agents)
+                    try await Self.insert(sql, LRSSchema.filterActivities, StatementStore.activityColumns, activities)
+                    try await Self.insert(sql, LRSSchema.filterKeys, StatementStore.keyColumns, keyRows)
+                }
+            }
+            for table in [LRSSchema.TextKeyed.agents, LRSSchema.TextKeyed.activities, LRSSchema.TextKeyed.keys, LRSSchema.filterStaging] {
+                try await transaction.schema(table).delete()
+            }
+            try await Self.createStaging(transaction.sql)
+        }
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.transaction { transaction in
+            let sql = transaction.sql
+            let sqlite = SQLDialectKind(sql) == .sqlite
+            let integer = sqlite ? "INTEGER" : "BIGINT"
+            let clustered = sqlite ? " WITHOUT ROWID" : ""
+            // As migrations 013, 017 and 018 made them.
+            try await sql.raw(
+                """
+                CREATE TABLE \(ident: LRSSchema.TextKeyed.agents) ("tenant_id" UUID NOT NULL, "agent_key" TEXT NOT NULL, "verb_id" TEXT NOT NULL,
+                  "stored_us" \(unsafeRaw: integer) NOT NULL, "statement_id" TEXT NOT NULL, "direct" \(unsafeRaw: integer) NOT NULL,
+                  PRIMARY KEY ("tenant_id", "agent_key", "verb_id", "stored_us", "statement_id"))\(unsafeRaw: clustered)
+                """
+            ).run()
+            try await sql.raw(
+                """
+                CREATE TABLE \(ident: LRSSchema.TextKeyed.activities) ("tenant_id" UUID NOT NULL, "activity_id" TEXT NOT NULL,
+                  "stored_us" \(unsafeRaw: integer) NOT NULL, "statement_id" TEXT NOT NULL, "direct" \(unsafeRaw: integer) NOT NULL,
+                  PRIMARY KEY ("tenant_id", "activity_id", "stored_us", "statement_id"))\(unsafeRaw: clustered)
+                """
+            ).run()
+            try await sql.raw(
+                """
+                CREATE TABLE \(ident: LRSSchema.TextKeyed.keys) ("tenant_id" UUID NOT NULL, "kind" \(unsafeRaw: integer) NOT NULL, "key" TEXT NOT NULL,
+                  "stored_us" \(unsafeRaw: integer) NOT NULL, "statement_id" TEXT NOT NULL,
+                  PRIMARY KEY ("tenant_id", "kind", "key", "stored_us", "statement_id"))\(unsafeRaw: clustered)
+                """
+            ).run()
+            let bulk = BulkSQL(transaction)
+            try await Self.walk(bulk, LRSSchema.statements, ["tenant_id", "statement_id", "stored_us", "statement"], key: 2) { statements in
+                var rows = TextRows()
+                for row in statements {
+                    guard let tenant = row[0].flatMap(UUID.init(uuidString:)), let id = row[1], let stored = row[2].flatMap({ Int64($0) }),
+                        let json = row[3], let statement = LearnerRecords.revalidate(json)
+                    else { continue }
+                    rows.tenantID = tenant
+                    rows.storedUS = stored
+                    StatementStore.emit(statement, id: id, tenantID: tenant, credential: "", person: nil, into: &rows)
+                }
+                try await Self.insert(bulk, LRSSchema.TextKeyed.agents, ["tenant_id", "agent_key", "verb_id", "stored_us", "statement_id", "direct"], rows.agents)
+                try await Self.insert(bulk, LRSSchema.TextKeyed.activities, ["tenant_id", "activity_id", "stored_us", "statement_id", "direct"], rows.activities)
+                try await Self.insert(bulk, LRSSchema.TextKeyed.keys, ["tenant_id", "kind", "key", "stored_us", "statement_id"], rows.keys)
+            }
+            for table in [LRSSchema.filterAgents, LRSSchema.filterActivities, LRSSchema.filterKeys, LRSSchema.filterStaging] {
+                try await transaction.schema(table).delete()
+            }
+            try await sql.raw(
+                """
+                CREATE TABLE \(ident: LRSSchema.filterStaging) ("kind" \(unsafeRaw: integer) NOT NULL, "tenant_id" UUID NOT NULL,
+                  "agent_key" TEXT, "verb_id" TEXT, "activity_id" TEXT, "stored_us" \(unsafeRaw: integer) NOT NULL,
+                  "statement_id" TEXT NOT NULL, "direct" \(unsafeRaw: integer) NOT NULL, "key" TEXT)
+                """
+            ).run()
+        }
+    }
+
+    /// Rows read and written per step.
+    static let chunk = 5_000
+
+    private struct Unreadable: Error, CustomStringConvertible {
+        var description: String { "migration 020: a filter row with a missing or malformed value" }
+    }
+
+    static func createTables(_ sql: any SQLDatabase) async throws {
+        let sqlite = SQLDialectKind(sql) == .sqlite
+        let integer = sqlite ? "INTEGER" : "BIGINT"
+        let clustered = sqlite ? " WITHOUT ROWID" : ""
+        try await sql.raw(
+            """
+            CREATE TABLE \(ident: LRSSchema.filterAgents) ("key" \(unsafeRaw: integer) NOT NULL, "verb" \(unsafeRaw: integer) NOT NULL,
+              "stored_us" \(unsafeRaw: integer) NOT NULL, "statement_id" TEXT NOT NULL, "direct" \(unsafeRaw: integer) NOT NULL,
+              PRIMARY KEY ("key", "verb", "stored_us", "statement_id"))\(unsafeRaw: clustered)
+            """
+        ).run()
+        try await sql.raw(
+            """
+            CREATE TABLE \(ident: LRSSchema.filterActivities) ("key" \(unsafeRaw: integer) NOT NULL, "stored_us" \(unsafeRaw: integer) NOT NULL,
+              "statement_id" TEXT NOT NULL, "direct" \(unsafeRaw: integer) NOT NULL, PRIMARY KEY ("key", "stored_us", "statement_id"))\(unsafeRaw: clustered)
+            """
+        ).run()
+        try await sql.raw(
+            """
+            CREATE TABLE \(ident: LRSSchema.filterKeys) ("key" \(unsafeRaw: integer) NOT NULL, "stored_us" \(unsafeRaw: integer) NOT NULL,
+              "statement_id" TEXT NOT NULL, PRIMARY KEY ("key", "stored_us", "statement_id"))\(unsafeRaw: clustered)
+            """
+        ).run()
+    }
+
+    /// No index: rows only go to the end, and leave a kind at a time (``StatementStore/stagingColumns``).
+    static func createStaging(_ sql: any SQLDatabase) async throws {
+        let integer = SQLDialectKind(sql) == .sqlite ? "INTEGER" : "BIGINT"
+        try await sql.raw(
+            """
+            CREATE TABLE \(ident: LRSSchema.filterStaging) ("kind" \(unsafeRaw: integer) NOT NULL, "key" \(unsafeRaw: integer) NOT NULL,
+              "verb" \(unsafeRaw: integer), "stored_us" \(unsafeRaw: integer) NOT NULL, "statement_id" TEXT NOT NULL, "direct" \(unsafeRaw: integer) NOT NULL)
+            """
+        ).run()
+    }
+
+    /// Reads `table` in the order of its first `key` columns (its primary key), `chunk` rows at a
+    /// time, and hands each chunk to `body`.
+    private static func walk(_ sql: BulkSQL, _ table: String, _ columns: [String], key: Int, _ body: ([[String?]]) async throws -> Void) async throws {
+        let list = columns.map { "\"\($0)\"" }
+        let keyList = list.prefix(key).joined(separator: ", ")
+        // Integers and the tenant's id as text (the id is a UUID column on PostgreSQL).
+        let select = columns.map { ["tenant_id", "stored_us", "direct", "kind"].contains($0) ? "CAST(\"\($0)\" AS TEXT) AS \"\($0)\"" : "\"\($0)\"" }
+        var after: [BulkSQL.Value]?
+        while true {
+            let condition = after == nil ? "" : " WHERE (\(keyList)) > (\(StatementStore.placeholders(key)))"
+            let rows = try await sql.run(
+                "SELECT \(select.joined(separator: ", ")) FROM \"\(table)\"\(condition) ORDER BY \(keyList) LIMIT \(chunk)", after ?? [], columns: columns)
+            guard let last = rows.last else { break }
+            try await body(rows)
+            after = try (0..<key).map { index -> BulkSQL.Value in
+                guard let value = last[index] else { throw Unreadable() }
+                switch columns[index] {
+                case "tenant_id" where sql.kind != .sqlite:
+                    guard let tenant = UUID(uuidString: value) else { throw Unreadable() }
+                    return .uuid(tenant)
+                case "stored_us", "direct", "kind":
+                    guard let number = Int64(value) else { throw Unreadable() }
+                    return .int(number)
+                default: return .text(value)
+                }
+            }
+            if rows.count < chunk { break }
+        }
+    }
+
+    private static func insert(_ sql: BulkSQL, _ table: String, _ columns: [String], _ rows: [[BulkSQL.Value]]) async throws {
+        for insert in StatementStore.inserts(table, columns: columns, rows: rows, suffix: " ON CONFLICT DO NOTHING") { try await sql.run(insert.sql, insert.binds) }
+    }
+
+    /// Filter rows in the text form of migrations 013 and 018, for the revert.
+    private struct TextRows: StatementStore.RowSink {
+        var tenantID = UUID()
+        var storedUS: Int64 = 0
+        var agents: [[BulkSQL.Value]] = []
+        var activities: [[BulkSQL.Value]] = []
+        var keys: [[BulkSQL.Value]] = []
+
+        mutating func statement(_ values: [BulkSQL.Value], json: [UInt8]) {}
+
+        mutating func filter(_ kind: FilterKeys.Kind, _ key: String, verb: String?, storedUS _: Int64, statementID: String, direct: Bool) {
+            switch kind {
+            case .agent: agents.append([.uuid(tenantID), .text(key), .text(verb ?? ""), .int(storedUS), .text(statementID), .int(direct ? 1 : 0)])
+            case .activity: activities.append([.uuid(tenantID), .text(key), .int(storedUS), .text(statementID), .int(direct ? 1 : 0)])
+            case .registration, .courseOfStudy, .verb: keys.append([.uuid(tenantID), .int(Int64(kind.rawValue)), .text(key), .int(storedUS), .text(statementID)])
+            }
+        }
+    }
+}
