@@ -155,6 +155,19 @@ import XAPI
         }
     }
 
+    /// A filtered page reads its statements by their primary key, whatever else it checks on
+    /// them: with the verb next to the ids SQLite had read every statement of the verb through
+    /// `lrs_statements_verb` (17 s over 10,000,000 statements instead of 16 ms).
+    @Test func aFilteredPageReadsItsStatementsByPrimaryKey() async throws {
+        try await withApp(.sqlite) { app, _ in
+            let conditions = ["s.\"voided\" = 0", "s.\"credential\" = ?", "s.\"verb_id\" = ?", "s.\"object_activity_id\" = ?", "s.\"registration\" = ?"]
+            let text = StatementStore.statementsByID(3, conditions: conditions, dialect: .sqlite)
+            let binds: [BulkSQL.Value] = [.uuid(UUID()), .text("a"), .text("b"), .text("c"), .text("k"), .text("v"), .text("x"), .text("r")]
+            let plan = try await BulkSQL(app.db).run("EXPLAIN QUERY PLAN " + text, binds, columns: ["detail"]).compactMap { $0[0] }
+            #expect(plan.count == 1 && plan.allSatisfy { $0.contains("sqlite_autoindex_lrs_statements_1") }, "\(plan)")
+        }
+    }
+
     /// Migration 018 moves the registration and course-of-study indexes into key rows: on a store
     /// that has statements already, it makes a row for each registration and for each code of a
     /// list, and reverting it brings the indexes back. (Migration 020 keys those rows since; it

@@ -194,7 +194,8 @@ struct StatementStore: Sendable {
             case .agent:
                 agents.append([key, .int(filterKeys.key(.verb, verb ?? "")), .int(storedUS), .text(statementID), .int(direct ? 1 : 0)])
             case .activity: activities.append([key, .int(storedUS), .text(statementID), .int(direct ? 1 : 0)])
-            case .registration, .courseOfStudy, .verb: keys.append([key, .int(storedUS), .text(statementID)])
+            case .registration, .courseOfStudy: keys.append([key, .int(storedUS), .text(statementID)])
+            case .verb: preconditionFailure("a verb is part of an agent row, not a row of its own")
             }
         }
 
@@ -702,8 +703,7 @@ struct StatementStore: Sendable {
             var found: [String: String] = [:]
             for chunk in Self.chunks(candidates.map(\.id), size: 1000) {
                 let rows = try await sql.run(
-                    "SELECT s.\"statement_id\", s.\"statement\" FROM \"lrs_statements\" s WHERE s.\"tenant_id\" = ? AND s.\"statement_id\" IN (\(Self.placeholders(chunk.count)))"
-                        + " AND " + statementConditions.joined(separator: " AND "),
+                    Self.statementsByID(chunk.count, conditions: statementConditions, dialect: sql.kind),
                     [.uuid(tenantID)] + chunk.map { .text($0) } + statementBinds, columns: ["statement_id", "statement"])
                 for row in rows { if let id = row[0], let json = row[1] { found[id] = json } }
             }
@@ -761,7 +761,7 @@ struct StatementStore: Sendable {
         binds.append(.uuid(tenantID))
         var match = ["m.\"tenant_id\" = ?", "m.\"statement_id\" = c.\"target\""]
         if let credential {
-            match.append("m.\"credential\" = ?")
+            match.append(Self.checkedOnTheRow(sql.kind)("m.\"credential\" = ?"))
             binds.append(.text(credential))
         }
         var keys = FilterKeys(tenantID: tenantID)
@@ -778,11 +778,11 @@ struct StatementStore: Sendable {
             binds.append(.int(keys.key(.activity, activity)))
         }
         if let verb = query.verb {
-            match.append("m.\"verb_id\" = ?")
+            match.append(Self.checkedOnTheRow(sql.kind)("m.\"verb_id\" = ?"))
             binds.append(.text(verb))
         }
         if let registration = query.registration {
-            match.append("m.\"registration\" = ?")
+            match.append(Self.checkedOnTheRow(sql.kind)("m.\"registration\" = ?"))
             binds.append(.text(registration))
         }
         binds.append(.uuid(tenantID))
@@ -801,6 +801,22 @@ struct StatementStore: Sendable {
             ORDER BY s."stored_us" \(order), s."statement_id" \(order) LIMIT \(limit)
             """
         return try await rows(text, binds)
+    }
+
+    /// The tenant's statements with `count` ids (binds: the tenant, the ids, then those of
+    /// `conditions`), by primary key, each checked for `conditions` (``checkedOnTheRow(_:)``).
+    static func statementsByID(_ count: Int, conditions: [String], dialect: SQLDialectKind) -> String {
+        "SELECT s.\"statement_id\", s.\"statement\" FROM \"lrs_statements\" s WHERE s.\"tenant_id\" = ? AND s.\"statement_id\" IN (\(placeholders(count)))"
+            + conditions.map { " AND " + checkedOnTheRow(dialect)($0) }.joined()
+    }
+
+    /// A condition on a statement found by its primary key, written so that SQLite does not
+    /// read the statement through another index the condition names instead: with `verb_id = ?`
+    /// next to the key it chose `lrs_statements_verb`, every statement of the tenant with that
+    /// verb (17 s over 10,000,000 statements, against 16 ms by the key). SQLite uses no index for
+    /// a column under unary `+`; PostgreSQL plans by its statistics and has no `+` for text.
+    static func checkedOnTheRow(_ dialect: SQLDialectKind) -> (String) -> String {
+        { condition in dialect == .sqlite ? "+" + condition : condition }
     }
 
     /// How many StatementRefs a chain is followed through.

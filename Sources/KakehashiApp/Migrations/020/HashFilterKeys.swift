@@ -16,12 +16,18 @@ import XAPI
 /// statement that no longer validates gets no agent or activity rows there).
 struct HashFilterKeys: AsyncMigration {
     func prepare(on database: any Database) async throws {
+        try await Self.withTemporaryFiles(database) { connection in try await Self.prepareInTransaction(connection) }
+    }
+
+    private static func prepareInTransaction(_ database: any Database) async throws {
         try await database.transaction { transaction in
             let sql = BulkSQL(transaction)
             try await Self.createTables(transaction.sql)
             var keys: [UUID: FilterKeys] = [:]
             func key(_ tenant: String?, _ kind: FilterKeys.Kind, _ text: String?) throws -> BulkSQL.Value {
                 guard let tenant = tenant.flatMap(UUID.init(uuidString:)), let text else { throw Unreadable() }
+                // Registrations are one per attempt: remembered, they would grow with the store.
+                if kind == .registration { return .int(FilterKeys.key(tenant, kind, text)) }
                 return .int(keys[tenant, default: FilterKeys(tenantID: tenant)].key(kind, text))
             }
             func int(_ text: String?) throws -> BulkSQL.Value {
@@ -32,22 +38,30 @@ struct HashFilterKeys: AsyncMigration {
                 guard let text else { throw Unreadable() }
                 return .text(text)
             }
+            // Every row re-keyed goes first to a table without an index, and from there into its
+            // table in key order: inserted in the old tables' order the keys land at random places
+            // (the writer's merges do the same, ``StatementStore/mergeStagedFilters(_:limit:)``).
+            try await Self.createStaging(transaction.sql, named: Self.rekeyed)
+            func stage(_ rows: [[BulkSQL.Value]]) async throws {
+                try await Self.insert(sql, Self.rekeyed, StatementStore.stagingColumns, rows)
+            }
+            let agent = BulkSQL.Value.int(Int64(FilterKeys.Kind.agent.rawValue)), activity = BulkSQL.Value.int(Int64(FilterKeys.Kind.activity.rawValue))
+            // Rows other than agent rows have no verb; 0 rather than NULL, which PostgreSQL would take for a text here.
+            let noVerb = BulkSQL.Value.int(0)
             try await Self.walk(sql, LRSSchema.TextKeyed.agents, ["tenant_id", "agent_key", "verb_id", "stored_us", "statement_id", "direct"], key: 5) { rows in
-                let rows = try rows.map { try [key($0[0], .agent, $0[1]), key($0[0], .verb, $0[2]), int($0[3]), id($0[4]), int($0[5])] }
-                try await Self.insert(sql, LRSSchema.filterAgents, StatementStore.agentColumns, rows)
+                try await stage(try rows.map { try [agent, key($0[0], .agent, $0[1]), key($0[0], .verb, $0[2]), int($0[3]), id($0[4]), int($0[5])] })
             }
             try await Self.walk(sql, LRSSchema.TextKeyed.activities, ["tenant_id", "activity_id", "stored_us", "statement_id", "direct"], key: 4) { rows in
-                let rows = try rows.map { try [key($0[0], .activity, $0[1]), int($0[2]), id($0[3]), int($0[4])] }
-                try await Self.insert(sql, LRSSchema.filterActivities, StatementStore.activityColumns, rows)
+                try await stage(try rows.map { try [activity, key($0[0], .activity, $0[1]), noVerb, int($0[2]), id($0[3]), int($0[4])] })
             }
             try await Self.walk(sql, LRSSchema.TextKeyed.keys, ["tenant_id", "kind", "key", "stored_us", "statement_id"], key: 5) { rows in
-                let rows = try rows.map { row -> [BulkSQL.Value] in
-                    guard let kind = row[1].flatMap({ Int($0) }).flatMap(FilterKeys.Kind.init(rawValue:)) else { throw Unreadable() }
-                    return try [key(row[0], kind, row[2]), int(row[3]), id(row[4])]
-                }
-                try await Self.insert(sql, LRSSchema.filterKeys, StatementStore.keyColumns, rows)
+                try await stage(
+                    try rows.map { row -> [BulkSQL.Value] in
+                        guard let kind = row[1].flatMap({ Int($0) }).flatMap(FilterKeys.Kind.init(rawValue:)) else { throw Unreadable() }
+                        return try [.int(Int64(kind.rawValue)), key(row[0], kind, row[2]), noVerb, int(row[3]), id(row[4]), .int(1)]
+                    })
             }
-            // Staged rows (only SQLite stages) go straight into their tables.
+            // Staged rows (only SQLite stages).
             if sql.kind == .sqlite {
                 var last: Int64 = 0
                 while true {
@@ -60,28 +74,38 @@ struct HashFilterKeys: AsyncMigration {
                         columns: ["row", "kind", "tenant_id", "agent_key", "verb_id", "activity_id", "key", "stored_us", "statement_id", "direct"])
                     guard let end = rows.last?[0].flatMap({ Int64($0) }) else { break }
                     last = end
-                    var agents: [[BulkSQL.Value]] = [], activities: [[BulkSQL.Value]] = [], keyRows: [[BulkSQL.Value]] = []
-                    for row in rows {
-                        switch row[1].flatMap({ Int($0) }).flatMap(FilterKeys.Kind.init(rawValue:)) {
-                        case .agent: agents.append(try [key(row[2], .agent, row[3]), key(row[2], .verb, row[4]), int(row[7]), id(row[8]), int(row[9])])
-                        case .activity: activities.append(try [key(row[2], .activity, row[5]), int(row[7]), id(row[8]), int(row[9])])
-                        case .some(let kind): keyRows.append(try [key(row[2], kind, row[6]), int(row[7]), id(row[8])])
-                        case nil: throw Unreadable()
-                        }
-                    }
-                    try await Self.insert(sql, LRSSchema.filterAgents, StatementStore.agentColumns, agents)
-                    try await Self.insert(sql, LRSSchema.filterActivities, StatementStore.activityColumns, activities)
-                    try await Self.insert(sql, LRSSchema.filterKeys, StatementStore.keyColumns, keyRows)
+                    try await stage(
+                        try rows.map { row -> [BulkSQL.Value] in
+                            switch row[1].flatMap({ Int($0) }).flatMap(FilterKeys.Kind.init(rawValue:)) {
+                            case .agent: return try [agent, key(row[2], .agent, row[3]), key(row[2], .verb, row[4]), int(row[7]), id(row[8]), int(row[9])]
+                            case .activity: return try [activity, key(row[2], .activity, row[5]), noVerb, int(row[7]), id(row[8]), int(row[9])]
+                            case .some(let kind) where kind != .verb: return try [.int(Int64(kind.rawValue)), key(row[2], kind, row[6]), noVerb, int(row[7]), id(row[8]), .int(1)]
+                            default: throw Unreadable()
+                            }
+                        })
                 }
             }
             for table in [LRSSchema.TextKeyed.agents, LRSSchema.TextKeyed.activities, LRSSchema.TextKeyed.keys, LRSSchema.filterStaging] {
                 try await transaction.schema(table).delete()
             }
+            for (table, columns, kinds) in [
+                (LRSSchema.filterAgents, StatementStore.agentColumns, "\"kind\" = 0"), (LRSSchema.filterActivities, StatementStore.activityColumns, "\"kind\" = 1"),
+                (LRSSchema.filterKeys, StatementStore.keyColumns, "\"kind\" >= 2"),
+            ] {
+                let list = columns.map { "\"\($0)\"" }.joined(separator: ", ")
+                try await sql.run(
+                    "INSERT INTO \"\(table)\" (\(list)) SELECT \(list) FROM \"\(Self.rekeyed)\" WHERE \(kinds) ORDER BY \(list) ON CONFLICT DO NOTHING", [])
+            }
+            try await transaction.schema(Self.rekeyed).delete()
             try await Self.createStaging(transaction.sql)
         }
     }
 
     func revert(on database: any Database) async throws {
+        try await Self.withTemporaryFiles(database) { connection in try await Self.revertInTransaction(connection) }
+    }
+
+    private static func revertInTransaction(_ database: any Database) async throws {
         try await database.transaction { transaction in
             let sql = transaction.sql
             let sqlite = SQLDialectKind(sql) == .sqlite
@@ -137,6 +161,25 @@ struct HashFilterKeys: AsyncMigration {
         }
     }
 
+    /// Runs `body` on one connection that keeps SQLite's temporary data in files. Dropping a
+    /// table inside a transaction keeps a statement journal as large as the table, and the
+    /// server's connections keep temporary data in memory (`temp_store=MEMORY`): over 400,000
+    /// statements the migration's peak memory was 540 MB, and it grows with the store. The
+    /// setting must be made outside a transaction; the connection gets its own back afterwards.
+    private static func withTemporaryFiles(_ database: any Database, _ body: @escaping @Sendable (any Database) async throws -> Void) async throws {
+        guard SQLDialectKind(database.sql) == .sqlite else { return try await body(database) }
+        try await database.withConnection { connection in
+            try await connection.sql.raw("PRAGMA temp_store=FILE").run()
+            do {
+                try await body(connection)
+            } catch {
+                try? await connection.sql.raw("PRAGMA temp_store=MEMORY").run()
+                throw error
+            }
+            try await connection.sql.raw("PRAGMA temp_store=MEMORY").run()
+        }
+    }
+
     /// Rows read and written per step.
     static let chunk = 5_000
 
@@ -169,12 +212,15 @@ struct HashFilterKeys: AsyncMigration {
         ).run()
     }
 
+    /// The re-keyed rows on their way into the new tables, in the staging table's form.
+    private static let rekeyed = "lrs_filter_rekeyed"
+
     /// No index: rows only go to the end, and leave a kind at a time (``StatementStore/stagingColumns``).
-    static func createStaging(_ sql: any SQLDatabase) async throws {
+    static func createStaging(_ sql: any SQLDatabase, named table: String = LRSSchema.filterStaging) async throws {
         let integer = SQLDialectKind(sql) == .sqlite ? "INTEGER" : "BIGINT"
         try await sql.raw(
             """
-            CREATE TABLE \(ident: LRSSchema.filterStaging) ("kind" \(unsafeRaw: integer) NOT NULL, "key" \(unsafeRaw: integer) NOT NULL,
+            CREATE TABLE \(ident: table) ("kind" \(unsafeRaw: integer) NOT NULL, "key" \(unsafeRaw: integer) NOT NULL,
               "verb" \(unsafeRaw: integer), "stored_us" \(unsafeRaw: integer) NOT NULL, "statement_id" TEXT NOT NULL, "direct" \(unsafeRaw: integer) NOT NULL)
             """
         ).run()
@@ -228,7 +274,8 @@ struct HashFilterKeys: AsyncMigration {
             switch kind {
             case .agent: agents.append([.uuid(tenantID), .text(key), .text(verb ?? ""), .int(storedUS), .text(statementID), .int(direct ? 1 : 0)])
             case .activity: activities.append([.uuid(tenantID), .text(key), .int(storedUS), .text(statementID), .int(direct ? 1 : 0)])
-            case .registration, .courseOfStudy, .verb: keys.append([.uuid(tenantID), .int(Int64(kind.rawValue)), .text(key), .int(storedUS), .text(statementID)])
+            case .registration, .courseOfStudy: keys.append([.uuid(tenantID), .int(Int64(kind.rawValue)), .text(key), .int(storedUS), .text(statementID)])
+            case .verb: preconditionFailure("a verb is part of an agent row, not a row of its own")
             }
         }
     }
