@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""How much a merge of staged filter rows costs with the keys the LRS stores now (texts) and with
-compact keys, the next step for batched ingestion (docs/PERFORMANCE.md). Python 3 standard library
+"""How much a merge of staged filter rows costs with text keys (the LRS before migration 020) and with
+compact keys (`hashint` is what the LRS stores since; docs/PERFORMANCE.md). Python 3 standard library
 only; the system's SQLite, with the server's settings (16 KiB pages, WAL, synchronous=NORMAL,
 64 MiB cache, temporary data in memory).
 
@@ -13,9 +13,10 @@ table, as `StatementStore.mergeStagedFilters` does, and checkpoints outside the 
   python3 Benchmarks/lrs-bench/merge_probe.py MODE [--rounds 8] [--dir /tmp]
 
 Modes (the row's key, then the statement's position):
-  text      tenant id and statement id as 36-character texts, the activity IRI (about 50 bytes): now
+  text      tenant id and statement id as 36-character texts, the activity IRI (about 50 bytes): before 020
   int       a tenant number, an activity number, the statement's number (dictionary encoding)
   hashint   the first 8 bytes of SHA-256(tenant | activity) as an integer, the statement id as text
+            (the LRS since migration 020 also hashes the kind: FilterKeys.swift)
   hashblob  the same integer, the statement id as its 16 bytes
 Prints the seconds of each round's merge and the file's size.
 """

@@ -239,7 +239,7 @@ import VaporTesting
     // MARK: - Erasure
 
     /// A stored statement that no longer validates does not say which filter rows it has: the
-    /// erasure finds them by its id and stored time. Filter rows do not name their tenant, so
+    /// erasure finds them by its id. Filter rows do not name their tenant, so
     /// where another tenant stores a statement with the same id, that tenant's rows stay whole
     /// (and the erased tenant's few rows are left behind, unreachable).
     @Test(arguments: TestDatabase.available, [false, true])
@@ -275,7 +275,7 @@ import VaporTesting
             let records = Self.records(app, settings, scene)
             let erased = try await records.erase(try await records.person(scene.learner.sourcedId), actor: "test-admin", source: "test")
             #expect(erased.statements == 4)
-            #expect(try await rows(ownID) == 0, "found by id and stored time")
+            #expect(try await rows(ownID) == 0, "found by its id")
             #expect(try await rows(sharedID) == sharedBefore, "the other tenant shares the id: nothing of it is touched")
             // The other tenant's statement is still found by its filters.
             let agent = #"{"mbox":"\#(otherMbox)"}"#.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!

@@ -108,9 +108,11 @@ extension LearnerRecords {
         }
 
         // A statement that no longer validates does not say which rows it has: its rows are
-        // found by its id and stored time, unless another tenant stores a statement with the
-        // same id (a row does not name its tenant). Such rows cannot be found by the other
-        // tenant's queries, whose keys differ, nor by this tenant's, whose statement is gone.
+        // found by its id (a scan of each table per 1,000), unless another tenant stores a
+        // statement with the same id (a row does not name its tenant; rows go with their
+        // statement, so an id no other tenant stores is this tenant's alone). Rows left that way
+        // cannot be found by the other tenant's queries, whose keys differ, nor by this
+        // tenant's, whose statement is gone.
         if !unreadable.isEmpty {
             var shared = Set<String>()
             for other in try await Tenant.query(on: database).all(\.$id) where other != tenantID {
@@ -124,10 +126,10 @@ extension LearnerRecords {
                 }
             }
             let tables = [LRSSchema.filterAgents, LRSSchema.filterActivities, LRSSchema.filterKeys] + (sql.kind == .sqlite ? [LRSSchema.filterStaging] : [])
-            for statement in unreadable where !shared.contains(statement.id) {
+            for chunk in StatementStore.chunks(unreadable.map(\.id).filter { !shared.contains($0) }, size: 1000) {
                 for table in tables {
                     try await sql.run(
-                        "DELETE FROM \"\(table)\" WHERE \"statement_id\" = ? AND \"stored_us\" = ?", [.text(statement.id), .int(statement.storedUS)])
+                        "DELETE FROM \"\(table)\" WHERE \"statement_id\" IN (\(StatementStore.placeholders(chunk.count)))", chunk.map { .text($0) })
                 }
             }
         }
