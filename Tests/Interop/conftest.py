@@ -171,8 +171,10 @@ class Provider:
         self.redirect_uri = redirect_uri
         self.log = open(log_path, "w")
         self.process = subprocess.Popen(
+            # `--client-secret=…` in one argument: a URL-safe secret may begin with "-", which argparse
+            # would take for an option of its own (a CI run failed on that, 1 in 64).
             [sys.executable, str(HERE / "peers" / "oidc_provider.py"), "--port", "0",
-             "--client-id", CLIENT_ID, "--client-secret", self.client_secret, "--redirect-uri", redirect_uri],
+             "--client-id", CLIENT_ID, f"--client-secret={self.client_secret}", f"--redirect-uri={redirect_uri}"],
             stdout=subprocess.PIPE, stderr=self.log, text=True,
         )
         lines = queue.Queue()
