@@ -229,15 +229,18 @@ struct HashFilterKeys: AsyncMigration {
     /// Reads `table` in the order of its first `key` columns (its primary key), `chunk` rows at a
     /// time, and hands each chunk to `body`.
     private static func walk(_ sql: BulkSQL, _ table: String, _ columns: [String], key: Int, _ body: ([[String?]]) async throws -> Void) async throws {
-        let list = columns.map { "\"\($0)\"" }
+        // Every column named through the table's alias: a bare name in ORDER BY means the result
+        // column of that name first, and `CAST(… AS TEXT) AS "tenant_id"` is not in the primary
+        // key's order, so SQLite (3.54) sorted the rest of the table for every chunk.
+        let list = columns.map { "w.\"\($0)\"" }
         let keyList = list.prefix(key).joined(separator: ", ")
         // Integers and the tenant's id as text (the id is a UUID column on PostgreSQL).
-        let select = columns.map { ["tenant_id", "stored_us", "direct", "kind"].contains($0) ? "CAST(\"\($0)\" AS TEXT) AS \"\($0)\"" : "\"\($0)\"" }
+        let select = columns.map { ["tenant_id", "stored_us", "direct", "kind"].contains($0) ? "CAST(w.\"\($0)\" AS TEXT) AS \"\($0)\"" : "w.\"\($0)\"" }
         var after: [BulkSQL.Value]?
         while true {
             let condition = after == nil ? "" : " WHERE (\(keyList)) > (\(StatementStore.placeholders(key)))"
             let rows = try await sql.run(
-                "SELECT \(select.joined(separator: ", ")) FROM \"\(table)\"\(condition) ORDER BY \(keyList) LIMIT \(chunk)", after ?? [], columns: columns)
+                "SELECT \(select.joined(separator: ", ")) FROM \"\(table)\" w\(condition) ORDER BY \(keyList) LIMIT \(chunk)", after ?? [], columns: columns)
             guard let last = rows.last else { break }
             try await body(rows)
             after = try (0..<key).map { index -> BulkSQL.Value in
