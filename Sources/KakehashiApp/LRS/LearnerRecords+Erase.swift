@@ -55,8 +55,12 @@ extension LearnerRecords {
             var verb: Int64?
         }
         var groups: [Group: [StoredStatement]] = [:]
-        /// (statement id, key) of every row erased: the staged rows are matched against these.
-        var expected = Set<String>()
+        struct Row: Hashable {
+            var statementID: String
+            var key: Int64
+        }
+        /// Every row erased: the staged rows are matched against these.
+        var expected = Set<Row>()
         var unreadable: [StoredStatement] = []
         for statement in statements {
             guard let rows = Self.filterRows(of: statement.json) else {
@@ -66,7 +70,7 @@ extension LearnerRecords {
             func add(_ table: String, _ kind: FilterKeys.Kind, _ text: String, verb: Int64? = nil) {
                 let key = filterKeys.key(kind, text)
                 groups[Group(table: table, key: key, verb: verb), default: []].append(statement)
-                expected.insert("\(statement.id) \(key)")
+                expected.insert(Row(statementID: statement.id, key: key))
             }
             let verb = filterKeys.key(.verb, statement.verbID)
             for key in rows.agents { add(LRSSchema.filterAgents, .agent, key, verb: verb) }
@@ -97,7 +101,7 @@ extension LearnerRecords {
                       WHERE "statement_id" IN (\(StatementStore.placeholders(chunk.count)))
                     """, chunk.map { .text($0) }, columns: ["row", "statement_id", "key"])
                 let rowids = staged.compactMap { row -> Int64? in
-                    guard let id = row[1], let key = row[2], expected.contains("\(id) \(key)") else { return nil }
+                    guard let id = row[1], let key = row[2].flatMap({ Int64($0) }), expected.contains(Row(statementID: id, key: key)) else { return nil }
                     return row[0].flatMap { Int64($0) }
                 }
                 for rows in StatementStore.chunks(rowids, size: 1000) {

@@ -636,7 +636,8 @@ struct StatementStore: Sendable {
             statementBinds.append(.text(credential))
         }
         // The filter rows are found by their keys (``FilterKeys``); what the statement's own
-        // columns tell is checked on them too, so a key two texts share cannot add a statement.
+        // columns tell (verb, object activity, registration) is checked on the statement too, so
+        // there a key two texts share cannot add a statement.
         var keys = FilterKeys(tenantID: tenantID)
         if let agent = query.agentKey {
             from = Self.agentFilters(sql.kind)
@@ -761,7 +762,7 @@ struct StatementStore: Sendable {
         binds.append(.uuid(tenantID))
         var match = ["m.\"tenant_id\" = ?", "m.\"statement_id\" = c.\"target\""]
         if let credential {
-            match.append(Self.checkedOnTheRow(sql.kind)("m.\"credential\" = ?"))
+            match.append(Self.checkedOnTheRow("m.\"credential\" = ?", sql.kind))
             binds.append(.text(credential))
         }
         var keys = FilterKeys(tenantID: tenantID)
@@ -778,11 +779,11 @@ struct StatementStore: Sendable {
             binds.append(.int(keys.key(.activity, activity)))
         }
         if let verb = query.verb {
-            match.append(Self.checkedOnTheRow(sql.kind)("m.\"verb_id\" = ?"))
+            match.append(Self.checkedOnTheRow("m.\"verb_id\" = ?", sql.kind))
             binds.append(.text(verb))
         }
         if let registration = query.registration {
-            match.append(Self.checkedOnTheRow(sql.kind)("m.\"registration\" = ?"))
+            match.append(Self.checkedOnTheRow("m.\"registration\" = ?", sql.kind))
             binds.append(.text(registration))
         }
         binds.append(.uuid(tenantID))
@@ -804,10 +805,10 @@ struct StatementStore: Sendable {
     }
 
     /// The tenant's statements with `count` ids (binds: the tenant, the ids, then those of
-    /// `conditions`), by primary key, each checked for `conditions` (``checkedOnTheRow(_:)``).
+    /// `conditions`), by primary key, each checked for `conditions` (``checkedOnTheRow(_:_:)``).
     static func statementsByID(_ count: Int, conditions: [String], dialect: SQLDialectKind) -> String {
         "SELECT s.\"statement_id\", s.\"statement\" FROM \"lrs_statements\" s WHERE s.\"tenant_id\" = ? AND s.\"statement_id\" IN (\(placeholders(count)))"
-            + conditions.map { " AND " + checkedOnTheRow(dialect)($0) }.joined()
+            + conditions.map { " AND " + checkedOnTheRow($0, dialect) }.joined()
     }
 
     /// A condition on a statement found by its primary key, written so that SQLite does not
@@ -815,8 +816,8 @@ struct StatementStore: Sendable {
     /// next to the key it chose `lrs_statements_verb`, every statement of the tenant with that
     /// verb (17 s over 10,000,000 statements, against 16 ms by the key). SQLite uses no index for
     /// a column under unary `+`; PostgreSQL plans by its statistics and has no `+` for text.
-    static func checkedOnTheRow(_ dialect: SQLDialectKind) -> (String) -> String {
-        { condition in dialect == .sqlite ? "+" + condition : condition }
+    static func checkedOnTheRow(_ condition: String, _ dialect: SQLDialectKind) -> String {
+        dialect == .sqlite ? "+" + condition : condition
     }
 
     /// How many StatementRefs a chain is followed through.

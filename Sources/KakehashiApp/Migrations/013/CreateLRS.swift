@@ -56,23 +56,7 @@ struct CreateLRS: AsyncMigration {
         // The primary key is the query's order, so the table is its own index: on SQLite a
         // WITHOUT ROWID table, one B-tree per row instead of three (table, key, query index);
         // ingestion writes two or three of these rows per statement.
-        let kind = SQLDialectKind(sql)
-        let integer = kind == .sqlite ? "INTEGER" : "BIGINT"
-        let clustered = kind == .sqlite ? " WITHOUT ROWID" : ""
-        try await sql.raw(
-            """
-            CREATE TABLE \(ident: LRSSchema.TextKeyed.agents) ("tenant_id" UUID NOT NULL, "agent_key" TEXT NOT NULL, "verb_id" TEXT NOT NULL,
-              "stored_us" \(unsafeRaw: integer) NOT NULL, "statement_id" TEXT NOT NULL, "direct" \(unsafeRaw: integer) NOT NULL,
-              PRIMARY KEY ("tenant_id", "agent_key", "verb_id", "stored_us", "statement_id"))\(unsafeRaw: clustered)
-            """
-        ).run()
-        try await sql.raw(
-            """
-            CREATE TABLE \(ident: LRSSchema.TextKeyed.activities) ("tenant_id" UUID NOT NULL, "activity_id" TEXT NOT NULL,
-              "stored_us" \(unsafeRaw: integer) NOT NULL, "statement_id" TEXT NOT NULL, "direct" \(unsafeRaw: integer) NOT NULL,
-              PRIMARY KEY ("tenant_id", "activity_id", "stored_us", "statement_id"))\(unsafeRaw: clustered)
-            """
-        ).run()
+        try await Self.createFilterTables(sql)
 
         try await database.schema(LRSSchema.attachments)
             .field("tenant_id", .uuid, .required)
@@ -142,6 +126,28 @@ struct CreateLRS: AsyncMigration {
             .field("filled_us", .int64, .required)
             .compositeIdentifier(over: "tenant_id", "tool_id")
             .create()
+    }
+
+    /// The `agent` and `activity` filter tables as this migration made them (also migration
+    /// 020's revert, which brings them back).
+    static func createFilterTables(_ sql: any SQLDatabase) async throws {
+            let kind = SQLDialectKind(sql)
+            let integer = kind == .sqlite ? "INTEGER" : "BIGINT"
+            let clustered = kind == .sqlite ? " WITHOUT ROWID" : ""
+            try await sql.raw(
+                """
+                CREATE TABLE \(ident: LRSSchema.TextKeyed.agents) ("tenant_id" UUID NOT NULL, "agent_key" TEXT NOT NULL, "verb_id" TEXT NOT NULL,
+                  "stored_us" \(unsafeRaw: integer) NOT NULL, "statement_id" TEXT NOT NULL, "direct" \(unsafeRaw: integer) NOT NULL,
+                  PRIMARY KEY ("tenant_id", "agent_key", "verb_id", "stored_us", "statement_id"))\(unsafeRaw: clustered)
+                """
+            ).run()
+            try await sql.raw(
+                """
+                CREATE TABLE \(ident: LRSSchema.TextKeyed.activities) ("tenant_id" UUID NOT NULL, "activity_id" TEXT NOT NULL,
+                  "stored_us" \(unsafeRaw: integer) NOT NULL, "statement_id" TEXT NOT NULL, "direct" \(unsafeRaw: integer) NOT NULL,
+                  PRIMARY KEY ("tenant_id", "activity_id", "stored_us", "statement_id"))\(unsafeRaw: clustered)
+                """
+            ).run()
     }
 
     func revert(on database: any Database) async throws {

@@ -9,7 +9,11 @@ import SQLKit
 /// tables directly and leaves this empty.
 struct CreateFilterStaging: AsyncMigration {
     func prepare(on database: any Database) async throws {
-        let sql = database.sql
+        try await Self.createTable(database.sql)
+    }
+
+    /// The staging table as this migration made it (also migration 020's revert, which brings it back).
+    static func createTable(_ sql: any SQLDatabase) async throws {
         let integer = SQLDialectKind(sql) == .sqlite ? "INTEGER" : "BIGINT"
         try await sql.raw(
             """

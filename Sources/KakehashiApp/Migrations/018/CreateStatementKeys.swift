@@ -12,14 +12,7 @@ struct CreateStatementKeys: AsyncMigration {
     func prepare(on database: any Database) async throws {
         let sql = database.sql
         let sqlite = SQLDialectKind(sql) == .sqlite
-        let integer = sqlite ? "INTEGER" : "BIGINT"
-        try await sql.raw(
-            """
-            CREATE TABLE \(ident: LRSSchema.TextKeyed.keys) ("tenant_id" UUID NOT NULL, "kind" \(unsafeRaw: integer) NOT NULL, "key" TEXT NOT NULL,
-              "stored_us" \(unsafeRaw: integer) NOT NULL, "statement_id" TEXT NOT NULL,
-              PRIMARY KEY ("tenant_id", "kind", "key", "stored_us", "statement_id"))\(unsafeRaw: sqlite ? " WITHOUT ROWID" : "")
-            """
-        ).run()
+        try await Self.createTable(sql)
         try await sql.raw("ALTER TABLE \(ident: LRSSchema.filterStaging) ADD COLUMN \"key\" TEXT").run()
         let registration = FilterKeys.Kind.registration.rawValue
         let courseOfStudy = FilterKeys.Kind.courseOfStudy.rawValue
@@ -52,6 +45,19 @@ struct CreateStatementKeys: AsyncMigration {
         }
         try await sql.drop(index: "lrs_statements_registration").run()
         try await sql.drop(index: "lrs_statements_course_of_study").run()
+    }
+
+    /// The key table as this migration made it (also migration 020's revert, which brings it back).
+    static func createTable(_ sql: any SQLDatabase) async throws {
+        let sqlite = SQLDialectKind(sql) == .sqlite
+        let integer = sqlite ? "INTEGER" : "BIGINT"
+        try await sql.raw(
+            """
+            CREATE TABLE \(ident: LRSSchema.TextKeyed.keys) ("tenant_id" UUID NOT NULL, "kind" \(unsafeRaw: integer) NOT NULL, "key" TEXT NOT NULL,
+              "stored_us" \(unsafeRaw: integer) NOT NULL, "statement_id" TEXT NOT NULL,
+              PRIMARY KEY ("tenant_id", "kind", "key", "stored_us", "statement_id"))\(unsafeRaw: sqlite ? " WITHOUT ROWID" : "")
+            """
+        ).run()
     }
 
     func revert(on database: any Database) async throws {

@@ -107,32 +107,9 @@ struct HashFilterKeys: AsyncMigration {
 
     private static func revertInTransaction(_ database: any Database) async throws {
         try await database.transaction { transaction in
-            let sql = transaction.sql
-            let sqlite = SQLDialectKind(sql) == .sqlite
-            let integer = sqlite ? "INTEGER" : "BIGINT"
-            let clustered = sqlite ? " WITHOUT ROWID" : ""
-            // As migrations 013, 017 and 018 made them.
-            try await sql.raw(
-                """
-                CREATE TABLE \(ident: LRSSchema.TextKeyed.agents) ("tenant_id" UUID NOT NULL, "agent_key" TEXT NOT NULL, "verb_id" TEXT NOT NULL,
-                  "stored_us" \(unsafeRaw: integer) NOT NULL, "statement_id" TEXT NOT NULL, "direct" \(unsafeRaw: integer) NOT NULL,
-                  PRIMARY KEY ("tenant_id", "agent_key", "verb_id", "stored_us", "statement_id"))\(unsafeRaw: clustered)
-                """
-            ).run()
-            try await sql.raw(
-                """
-                CREATE TABLE \(ident: LRSSchema.TextKeyed.activities) ("tenant_id" UUID NOT NULL, "activity_id" TEXT NOT NULL,
-                  "stored_us" \(unsafeRaw: integer) NOT NULL, "statement_id" TEXT NOT NULL, "direct" \(unsafeRaw: integer) NOT NULL,
-                  PRIMARY KEY ("tenant_id", "activity_id", "stored_us", "statement_id"))\(unsafeRaw: clustered)
-                """
-            ).run()
-            try await sql.raw(
-                """
-                CREATE TABLE \(ident: LRSSchema.TextKeyed.keys) ("tenant_id" UUID NOT NULL, "kind" \(unsafeRaw: integer) NOT NULL, "key" TEXT NOT NULL,
-                  "stored_us" \(unsafeRaw: integer) NOT NULL, "statement_id" TEXT NOT NULL,
-                  PRIMARY KEY ("tenant_id", "kind", "key", "stored_us", "statement_id"))\(unsafeRaw: clustered)
-                """
-            ).run()
+            // As migrations 013 and 018 made them.
+            try await CreateLRS.createFilterTables(transaction.sql)
+            try await CreateStatementKeys.createTable(transaction.sql)
             let bulk = BulkSQL(transaction)
             try await Self.walk(bulk, LRSSchema.statements, ["tenant_id", "statement_id", "stored_us", "statement"], key: 2) { statements in
                 var rows = TextRows()
@@ -151,13 +128,9 @@ struct HashFilterKeys: AsyncMigration {
             for table in [LRSSchema.filterAgents, LRSSchema.filterActivities, LRSSchema.filterKeys, LRSSchema.filterStaging] {
                 try await transaction.schema(table).delete()
             }
-            try await sql.raw(
-                """
-                CREATE TABLE \(ident: LRSSchema.filterStaging) ("kind" \(unsafeRaw: integer) NOT NULL, "tenant_id" UUID NOT NULL,
-                  "agent_key" TEXT, "verb_id" TEXT, "activity_id" TEXT, "stored_us" \(unsafeRaw: integer) NOT NULL,
-                  "statement_id" TEXT NOT NULL, "direct" \(unsafeRaw: integer) NOT NULL, "key" TEXT)
-                """
-            ).run()
+            // As migrations 017 and 018 made it.
+            try await CreateFilterStaging.createTable(transaction.sql)
+            try await transaction.sql.raw("ALTER TABLE \(ident: LRSSchema.filterStaging) ADD COLUMN \"key\" TEXT").run()
         }
     }
 
